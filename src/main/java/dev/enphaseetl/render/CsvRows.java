@@ -1,0 +1,90 @@
+package dev.enphaseetl.render;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.model.Schema;
+
+/**
+ * Renders readings of one measurement as RFC 4180 CSV with a stable column order taken from {@link Schema}:
+ * {@code time} (ISO-8601 UTC), {@code epoch_s}, the tags, then the fields. A field the reading lacks is an empty
+ * cell. Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+ */
+public final class CsvRows {
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
+
+    private CsvRows() {
+    }
+
+    public static List<String> header(String measurement) {
+        Schema.Measurement m = schema(measurement);
+        List<String> header = new ArrayList<>();
+        header.add("time");
+        header.add("epoch_s");
+        header.addAll(m.tagNames());
+        header.addAll(m.fieldNames());
+        return header;
+    }
+
+    public static String headerLine(String measurement) {
+        return print(header(measurement).stream().map(Object.class::cast).toList());
+    }
+
+    /** One CSV record, terminated by CRLF, for a reading of a measurement known to the schema. */
+    public static String row(Reading r) {
+        Schema.Measurement m = schema(r.measurement());
+        List<Object> cells = new ArrayList<>();
+        cells.add(Instant.ofEpochSecond(r.time()).toString());
+        cells.add(Long.toString(r.time()));
+        for (String tag : m.tagNames()) {
+            String v = r.tag(tag);
+            cells.add(v == null ? "" : neutralizeFormula(v));
+        }
+        for (String field : m.fieldNames()) {
+            Double v = r.field(field);
+            cells.add(v == null ? "" : formatNumber(v));
+        }
+        return print(cells);
+    }
+
+    /** A plain decimal (never an exponent), so that every spreadsheet reads it as the same number. */
+    public static String formatNumber(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Spreadsheets run a cell starting with {@code = + - @}, tab or carriage return as a formula; such a text cell
+     * gets a leading apostrophe (OWASP's advice for CSV injection).
+     */
+    public static String neutralizeFormula(String text) {
+        if (text.isEmpty()) {
+            return text;
+        }
+        char c = text.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + text : text;
+    }
+
+    private static Schema.Measurement schema(String measurement) {
+        return Schema.find(measurement)
+                .orElseThrow(() -> new IllegalArgumentException("measurement " + measurement + " is not in the schema"));
+    }
+
+    private static String print(List<Object> cells) {
+        StringBuilder sb = new StringBuilder();
+        try (CSVPrinter p = new CSVPrinter(sb, FORMAT)) {
+            p.printRecord(cells);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sb.toString();
+    }
+}

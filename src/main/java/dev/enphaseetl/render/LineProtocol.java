@@ -1,0 +1,97 @@
+package dev.enphaseetl.render;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.enphaseetl.model.Reading;
+
+/**
+ * Renders readings as InfluxDB line protocol with second precision.
+ *
+ * <p>
+ * Escaping follows the InfluxDB reference: measurement escapes comma and space; tag keys, tag values and field keys
+ * escape comma, equals and space; a backslash is written as is unless it precedes one of those. Field values are
+ * always floats. Line breaks cannot be escaped in line protocol and are rejected.
+ */
+public final class LineProtocol {
+
+    private LineProtocol() {
+    }
+
+    public static String render(List<Reading> readings) {
+        StringBuilder sb = new StringBuilder(readings.size() * 160);
+        for (Reading r : readings) {
+            append(sb, r);
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static String render(Reading r) {
+        StringBuilder sb = new StringBuilder(160);
+        append(sb, r);
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, Reading r) {
+        escape(sb, r.measurement(), false);
+        for (Map.Entry<String, String> t : r.tags().entrySet()) {
+            sb.append(',');
+            escape(sb, t.getKey(), true);
+            sb.append('=');
+            escape(sb, t.getValue(), true);
+        }
+        char sep = ' ';
+        for (Map.Entry<String, Double> f : r.fields().entrySet()) {
+            sb.append(sep);
+            sep = ',';
+            escape(sb, f.getKey(), true);
+            sb.append('=').append(formatFloat(f.getValue()));
+        }
+        sb.append(' ').append(r.time());
+    }
+
+    /** A float as InfluxDB parses it back to the same double: shortest round-trip form, never an integer literal. */
+    public static String formatFloat(double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("line protocol cannot carry " + v);
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v) + ".0";
+        }
+        String s = Double.toString(v);
+        // Double.toString uses "1.0E-5"; line protocol accepts "1.0e-05"-style exponents, keep it lower case.
+        return s.replace('E', 'e');
+    }
+
+    private static void escape(StringBuilder sb, String s, boolean escapeEquals) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("line protocol names and tag values cannot be empty");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n', '\r' -> throw new IllegalArgumentException(
+                        "line protocol cannot carry a line break (in " + quoteForError(s) + ")");
+                case ',', ' ' -> sb.append('\\').append(c);
+                case '=' -> {
+                    if (escapeEquals) {
+                        sb.append('\\');
+                    }
+                    sb.append(c);
+                }
+                case '\\' -> {
+                    // a trailing backslash or one before a special character would change the meaning: double it
+                    char next = i + 1 < s.length() ? s.charAt(i + 1) : ' ';
+                    sb.append(next == ',' || next == ' ' || next == '=' || next == '\\' || i + 1 == s.length()
+                            ? "\\\\" : "\\");
+                }
+                default -> sb.append(c);
+            }
+        }
+    }
+
+    private static String quoteForError(String s) {
+        return '"' + s.replace("\n", "\\n").replace("\r", "\\r") + '"';
+    }
+}
