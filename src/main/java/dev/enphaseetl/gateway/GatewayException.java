@@ -1,0 +1,24 @@
+package dev.enphaseetl.gateway;
+
+/**
+ * A gateway could not be read: unreachable, timed out, an HTTP error, or access refused. The message names the
+ * gateway, the endpoint and the reason, and never carries a token, password or cookie.
+ */
+public class GatewayException extends Exception {
+
+    /** Why a poll failed; one log line is written per gateway and reason until it changes. */
+    public enum Reason {
+        UNREACHABLE, TIMEOUT, HTTP_ERROR, AUTH, TLS
+    }
+
+    private final Reason reason;
+
+    public GatewayException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.enphaseetl.gateway;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.simulator.EmbeddedSimulator;
+
+/**
+ * The gateways this process polls, from configuration. With none configured (and {@code enphase.simulator.enabled}
+ * left at {@code auto}) the built-in simulator is started and its virtual gateways are polled instead.
+ */
+@ApplicationScoped
+public class GatewayRegistry {
+
+    private static final Logger LOG = Logger.getLogger(GatewayRegistry.class);
+
+    private final EnphaseConfig config;
+    private final EmbeddedSimulator simulator;
+    private volatile List<GatewayTarget> gateways;
+
+    @Inject
+    public GatewayRegistry(EnphaseConfig config, EmbeddedSimulator simulator) {
+        this.config = config;
+        this.simulator = simulator;
+    }
+
+    public List<GatewayTarget> gateways() {
+        List<GatewayTarget> g = gateways;
+        if (g == null) {
+            synchronized (this) {
+                if (gateways == null) {
+                    gateways = load();
+                }
+                g = gateways;
+            }
+        }
+        return g;
+    }
+
+    private List<GatewayTarget> load() {
+        List<GatewayTarget> result = new ArrayList<>();
+        config.gateways().ifPresent(list -> {
+            for (EnphaseConfig.Gateway gw : list) {
+                result.add(fromConfig(gw));
+            }
+        });
+        String mode = config.simulator().enabled();
+        boolean runSimulator = "true".equalsIgnoreCase(mode) || ("auto".equalsIgnoreCase(mode) && result.isEmpty());
+        if (runSimulator) {
+            List<GatewayTarget> simulated = simulator.start();
+            LOG.infof("No gateway configured: polling %d simulated gateway(s) of the built-in simulator at %s",
+                    simulated.size(), simulated.isEmpty() ? "-" : simulated.get(0).baseUrl());
+            result.addAll(simulated);
+        }
+        if (result.isEmpty()) {
+            LOG.warn("No gateway configured and the simulator is off: nothing to poll. Set enphase.gateways[0].host.");
+        }
+        return List.copyOf(result);
+    }
+
+    static GatewayTarget fromConfig(EnphaseConfig.Gateway gw) {
+        String host = gw.host().trim();
+        URI base = URI.create(host.contains("://") ? host : "https://" + host);
+        String id = gw.name().orElse(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+        return new GatewayTarget(id, base, gw.token().orElse(null), Map.copyOf(gw.tags()));
+    }
+
+    @PreDestroy
+    void stop() {
+        simulator.stop();
+    }
+}

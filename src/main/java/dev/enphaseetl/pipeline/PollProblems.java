@@ -1,0 +1,92 @@
+package dev.enphaseetl.pipeline;
+
+import java.io.IOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import dev.enphaseetl.gateway.Fetched;
+import dev.enphaseetl.gateway.GatewayException;
+import dev.enphaseetl.parse.PayloadException;
+
+/**
+ * What happens when a poll goes wrong, called from the poll routes' error handling: gateway failures are logged once
+ * per gateway and reason, rejected payloads are dead-lettered with the reason, endpoints a firmware does not offer
+ * are reported once.
+ */
+@ApplicationScoped
+@Named("pollProblems")
+public class PollProblems {
+
+    /** Exchange property holding the {@link PollTask}. */
+    public static final String TASK = "pollTask";
+    /** Exchange property holding the {@link Fetched} answer, once there is one. */
+    public static final String FETCHED = "fetched";
+
+    private static final Logger LOG = Logger.getLogger("dev.enphaseetl.poll");
+
+    private final ProblemLog gatewayProblems = new ProblemLog(LOG);
+    private final ProblemLog endpointProblems = new ProblemLog(LOG);
+    private final DeadLetters deadLetters;
+
+    @Inject
+    public PollProblems(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    /** The gateway could not be read; one ERROR/WARN line per gateway and reason. */
+    public void gatewayFailed(Exchange exchange) {
+        PollTask task = exchange.getProperty(TASK, PollTask.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = e instanceof GatewayException ge ? ge.reason().name() : e.getClass().getSimpleName();
+        Logger.Level level = e instanceof GatewayException ge && ge.reason() == GatewayException.Reason.AUTH
+                || e instanceof GatewayException g2 && g2.reason() == GatewayException.Reason.TLS
+                        ? Logger.Level.ERROR
+                        : Logger.Level.WARN;
+        gatewayProblems.problem(task.gateway().id(), reason, level, "Gateway " + task.gateway().id()
+                + " failed: " + e.getMessage() + " (logged once until the problem changes or clears)");
+    }
+
+    /** The payload was not usable: keep it in the dead-letter directory and say why. */
+    public void payloadRejected(Exchange exchange) throws IOException {
+        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = e instanceof PayloadException ? e.getMessage() : e.toString();
+        var file = deadLetters.parkPayload(fetched, reason);
+        endpointProblems.problem(fetched.task().key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
+                + fetched.task().gateway().id() + " endpoint " + fetched.task().endpoint().id()
+                + ": payload rejected: " + reason + "; kept in " + file);
+    }
+
+    /** Anything else: keep the payload if there is one, and say what broke, naming gateway and endpoint. */
+    public void unexpected(Exchange exchange) throws IOException {
+        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
+        PollTask task = exchange.getProperty(TASK, PollTask.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (fetched != null) {
+            var file = deadLetters.parkPayload(fetched, "unexpected " + e);
+            LOG.errorf(e, "Gateway %s endpoint %s: unexpected failure; payload kept in %s", task.gateway().id(),
+                    task.endpoint().id(), file);
+        } else {
+            LOG.errorf(e, "%s: unexpected failure", task);
+        }
+    }
+
+    /** The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): say so once. */
+    public void notAvailable(PollTask task, String reason) {
+        endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, "Gateway " + task.gateway().id()
+                + " endpoint " + task.endpoint().id() + " is not available on this firmware: " + reason
+                + " (reported once)");
+    }
+
+    /** A poll went through: clear problems, logging their recovery. */
+    public void succeeded(PollTask task) {
+        gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again");
+        endpointProblems.ok(task.key(), "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
+                + " delivers data again");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.enphaseetl.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import dev.enphaseetl.gateway.Fetched;
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.parse.GatewayState;
+import dev.enphaseetl.parse.NotDataException;
+import dev.enphaseetl.parse.PayloadException;
+import dev.enphaseetl.parse.PayloadParser;
+
+/**
+ * Turns a gateway's answer into readings with the shared {@link PayloadParser}, keeping one {@link GatewayState} per
+ * gateway and adding the gateway's configured extra tags. Not-data answers are reported once and give no readings.
+ */
+@ApplicationScoped
+@Named("readingExtractor")
+public class ReadingExtractor {
+
+    private final PayloadParser parser;
+    private final PollProblems problems;
+    private final Map<String, GatewayState> states = new ConcurrentHashMap<>();
+
+    @Inject
+    public ReadingExtractor(PayloadParser parser, PollProblems problems) {
+        this.parser = parser;
+        this.problems = problems;
+    }
+
+    public List<Reading> extract(Fetched fetched) throws PayloadException {
+        PollTask task = fetched.task();
+        GatewayState state = states.computeIfAbsent(task.gateway().id(), id -> new GatewayState());
+        List<Reading> readings;
+        try {
+            readings = parser.parse(task.gateway().id(), task.endpoint(), fetched.status(), fetched.body(), state);
+        } catch (NotDataException e) {
+            problems.notAvailable(task, e.getMessage());
+            return List.of();
+        }
+        problems.succeeded(task);
+        Map<String, String> extra = task.gateway().tags();
+        if (extra.isEmpty()) {
+            return readings;
+        }
+        List<Reading> tagged = new ArrayList<>(readings.size());
+        for (Reading r : readings) {
+            Map<String, String> tags = new java.util.TreeMap<>(extra);
+            tags.putAll(r.tags());
+            tagged.add(new Reading(r.measurement(), new java.util.TreeMap<>(tags), r.fields(), r.time()));
+        }
+        return tagged;
+    }
+
+    public GatewayState state(String gatewayId) {
+        return states.computeIfAbsent(gatewayId, id -> new GatewayState());
+    }
+}
