@@ -10,8 +10,9 @@ import dev.enphaseetl.model.Reading;
  *
  * <p>
  * Escaping follows the InfluxDB reference: measurement escapes comma and space; tag keys, tag values and field keys
- * escape comma, equals and space; a backslash is written as is unless it precedes one of those. Field values are
- * always floats. Line breaks cannot be escaped in line protocol and are rejected.
+ * escape comma, equals and space; quotes are literal. A backslash is written as is; one at the end of a name or
+ * before a comma, space, equals sign or another backslash is rejected, because InfluxDB 1.x and 2.x read it
+ * differently. Field values are always floats. Line breaks cannot be escaped in line protocol and are rejected.
  */
 public final class LineProtocol {
 
@@ -81,10 +82,14 @@ public final class LineProtocol {
                     sb.append(c);
                 }
                 case '\\' -> {
-                    // a trailing backslash or one before a special character would change the meaning: double it
+                    // InfluxDB 1.x keeps "\\\\" as two backslashes, 2.x reads it as one: a backslash is only portable
+                    // when it is followed by an ordinary character
                     char next = i + 1 < s.length() ? s.charAt(i + 1) : ' ';
-                    sb.append(next == ',' || next == ' ' || next == '=' || next == '\\' || i + 1 == s.length()
-                            ? "\\\\" : "\\");
+                    if (next == ',' || next == ' ' || next == '=' || next == '\\') {
+                        throw new IllegalArgumentException("line protocol cannot portably carry a backslash at the end"
+                                + " or before a comma, space, equals sign or backslash (in " + quoteForError(s) + ")");
+                    }
+                    sb.append(c);
                 }
                 default -> sb.append(c);
             }

@@ -43,12 +43,17 @@ class LineProtocolTest {
     }
 
     @Test
-    void backslashIsLiteralUnlessItWouldEscapeTheNextCharacter() {
+    void backslashIsLiteralBeforeOrdinaryCharacters() {
         assertThat(LineProtocol.render(reading("m", Map.of("path", "C:\\pv"), Map.of("f", 1.0))))
                 .isEqualTo("m,path=C:\\pv f=1.0 1700000000");
-        // a trailing backslash would escape the separator that follows: it is doubled
-        assertThat(LineProtocol.render(reading("m", Map.of("path", "dir\\"), Map.of("f", 1.0))))
-                .isEqualTo("m,path=dir\\\\ f=1.0 1700000000");
+    }
+
+    @Test
+    void backslashThatInfluxVersionsReadDifferentlyIsRejected() {
+        for (String bad : List.of("dir\\", "a\\,b", "a\\ b", "a\\=b", "a\\\\b")) {
+            assertThatThrownBy(() -> LineProtocol.render(reading("m", Map.of("t", bad), Map.of("f", 1.0))))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backslash");
+        }
     }
 
     @Test
