@@ -39,7 +39,8 @@ public class ReadingExtractor {
         GatewayState state = states.computeIfAbsent(task.gateway().id(), id -> new GatewayState());
         List<Reading> readings;
         try {
-            readings = parser.parse(task.gateway().id(), task.endpoint(), fetched.status(), fetched.body(), state);
+            String gateway = state.serial().orElse(task.gateway().id());
+            readings = parser.parse(gateway, task.endpoint(), fetched.status(), fetched.body(), state);
         } catch (NotDataException e) {
             problems.notAvailable(task, e.getMessage());
             return List.of();

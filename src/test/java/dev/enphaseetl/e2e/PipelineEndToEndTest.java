@@ -1,0 +1,187 @@
+package dev.enphaseetl.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.enphaseetl.render.CsvRows;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The walking skeleton end to end: the application starts the built-in simulator (no gateway configured), polls
+ * it, and writes line protocol and CSV under its data directory; a real InfluxDB 1.x accepts those lines and gives
+ * the same values back.
+ */
+@QuarkusTest
+@TestProfile(PipelineEndToEndTest.Profile.class)
+class PipelineEndToEndTest {
+
+    static final Path DATA = Path.of("target", "e2e-" + Long.toString(System.nanoTime(), 36));
+    static final String INFLUX = System.getProperty("enphase.it.influx-url", "http://127.0.0.1:8086");
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new HashMap<>();
+            m.put("enphase.data-dir", DATA.toString());
+            m.put("enphase.poll.first-delay", "200");
+            m.put("enphase.poll.production-json.period", "1s");
+            m.put("enphase.poll.api-v1-production-inverters.period", "1s");
+            m.put("enphase.poll.ivp-meters-readings.period", "1s");
+            m.put("enphase.sink.poll-delay", "200");
+            return m;
+        }
+    }
+
+    private static List<String> lineProtocolLines() throws IOException {
+        Path dir = DATA.resolve("lineprotocol");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".lp")).sorted()
+                    .flatMap(p -> {
+                        try {
+                            return Files.readAllLines(p, StandardCharsets.UTF_8).stream();
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    }).filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    private static Set<String> measurements(List<String> lines) {
+        return lines.stream().map(l -> LineProtocolLines.parse(l).measurement()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void simulatorDataReachesLineProtocolAndCsvFiles() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> measurements(lineProtocolLines()).containsAll(Set.of("system", "inverter", "meter")));
+        List<String> lines = lineProtocolLines();
+        for (String line : lines) {
+            LineProtocolLines.Point p = LineProtocolLines.parse(line);
+            assertThat(p.tags()).containsKey("gateway");
+            assertThat(p.fields()).isNotEmpty();
+        }
+        // every system point also arrives as a CSV row with the schema's header
+        Path csvDir = DATA.resolve("csv").resolve("system");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(csvDir));
+        Path csv;
+        try (Stream<Path> files = Files.list(csvDir)) {
+            csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
+        }
+        try (Reader in = Files.newBufferedReader(csv)) {
+            List<CSVRecord> records = CSVFormat.RFC4180.parse(in).getRecords();
+            assertThat(records.get(0).toList()).isEqualTo(CsvRows.header("system"));
+            assertThat(records).hasSizeGreaterThan(1);
+            int pw = CsvRows.header("system").indexOf("production_w");
+            Map<Long, String> lpProduction = lines.stream().map(LineProtocolLines::parse)
+                    .filter(p -> p.measurement().equals("system") && p.fields().containsKey("production_w"))
+                    .collect(Collectors.toMap(LineProtocolLines.Point::time,
+                            p -> CsvRows.formatNumber(p.fields().get("production_w")), (a, b) -> a));
+            for (CSVRecord r : records.subList(1, records.size())) {
+                long t = Long.parseLong(r.get(1));
+                if (lpProduction.containsKey(t)) {
+                    assertThat(r.get(pw)).as("CSV production_w at %s", t).isEqualTo(lpProduction.get(t));
+                }
+            }
+        }
+    }
+
+    @Test
+    void influxDbAcceptsTheLineProtocolFilesAndGivesTheValuesBack() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> measurements(lineProtocolLines()).containsAll(Set.of("system", "inverter", "meter")));
+        List<String> lines = lineProtocolLines();
+        String db = "enphase_e2e_" + Long.toString(System.nanoTime(), 36);
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            post(http, "/query", "q=" + enc("CREATE DATABASE " + db));
+            HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(INFLUX + "/write?db=" + db
+                    + "&precision=s")).POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines) + "\n"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(write.statusCode()).as("InfluxDB /write answer: %s", write.body()).isEqualTo(204);
+
+            Map<String, LineProtocolLines.Point> expected = new HashMap<>();
+            for (String line : lines) {
+                LineProtocolLines.Point p = LineProtocolLines.parse(line);
+                expected.merge(p.seriesKey(), p, (a, b) -> b);
+            }
+            for (String measurement : measurements(lines)) {
+                JsonNode series = query(http, db, "SELECT * FROM \"" + measurement + "\"").path("results").get(0)
+                        .path("series").get(0);
+                List<String> columns = new ObjectMapper().convertValue(series.path("columns"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {
+                        });
+                long expectedCount = expected.values().stream().filter(p -> p.measurement().equals(measurement))
+                        .count();
+                assertThat(series.path("values").size()).as("points of %s", measurement).isEqualTo(expectedCount);
+                for (JsonNode row : series.path("values")) {
+                    long time = row.get(0).asLong();
+                    Map<String, String> tags = new java.util.TreeMap<>();
+                    Map<String, Double> fields = new java.util.TreeMap<>();
+                    for (int i = 1; i < columns.size(); i++) {
+                        JsonNode v = row.get(i);
+                        if (v.isNull()) {
+                            continue;
+                        }
+                        if (v.isNumber()) {
+                            fields.put(columns.get(i), v.asDouble());
+                        } else {
+                            tags.put(columns.get(i), v.asText());
+                        }
+                    }
+                    LineProtocolLines.Point p = expected.get(measurement + tags + "@" + time);
+                    assertThat(p).as("a line for %s %s at %s", measurement, tags, time).isNotNull();
+                    assertThat(fields).isEqualTo(p.fields());
+                }
+            }
+        } finally {
+            post(http, "/query", "q=" + enc("DROP DATABASE " + db));
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void post(HttpClient http, String path, String form) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(INFLUX + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode query(HttpClient http, String db, String q) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(INFLUX + "/query?epoch=s&db=" + db
+                + "&q=" + enc(q))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new ObjectMapper().readTree(r.body());
+    }
+}
