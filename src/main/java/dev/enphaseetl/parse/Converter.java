@@ -39,8 +39,8 @@ public final class Converter {
     public record Outcome(Endpoint endpoint, String file, List<Reading> readings, String problem, boolean notData) {
     }
 
-    /** The result of one folder: gateway name, readings in parse order, and per-file outcomes. */
-    public record Result(String gateway, List<Reading> readings, List<Outcome> outcomes) {
+    /** The result of one folder: gateway name, readings in parse order, per-file outcomes, the final state. */
+    public record Result(String gateway, List<Reading> readings, List<Outcome> outcomes, GatewayState state) {
     }
 
     /** Which capture file stands for /production.json?details=1. */
@@ -92,7 +92,7 @@ public final class Converter {
                 outcomes.add(new Outcome(ep, file.getFileName().toString(), List.of(), e.getMessage(), false));
             }
         }
-        return new Result(gateway, readings, outcomes);
+        return new Result(gateway, readings, outcomes, state);
     }
 
     /**

@@ -41,7 +41,7 @@ final class Json {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new PayloadException(endpoint.path() + ": malformed JSON" + where, e);
+            throw new PayloadException(endpoint.path() + ": malformed JSON" + where);
         }
     }
 

@@ -27,7 +27,8 @@ final class MetersParser {
             Long phases = Json.integer(m, "phaseCount");
             int phaseCount = phases == null ? 1 : (int) Math.max(1, Math.min(3, phases));
             configs.add(new MeterConfig(eid, "enabled".equals(Json.text(m, "state")),
-                    Json.text(m, "measurementType"), Json.text(m, "phaseMode"), phaseCount));
+                    Json.text(m, "measurementType"), Json.text(m, "phaseMode"), phaseCount,
+                    Json.text(m, "meteringStatus")));
         }
         state.setMeters(configs);
         return List.of();
