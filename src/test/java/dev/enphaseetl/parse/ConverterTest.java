@@ -1,0 +1,80 @@
+package dev.enphaseetl.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.model.Schema;
+import dev.enphaseetl.render.CsvRows;
+
+/** The convert command: line protocol or CSV on stdout, not-data and rejected payloads on stderr. */
+class ConverterTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Converter.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void lineProtocolWithGatewaySerialFromInfo() throws Exception {
+        Path folder = Fixtures.CAPTURES.resolve("5.0.62");
+        Run r = run("convert", folder.toString());
+        assertThat(r.status()).isZero();
+        String serial = Fixtures.read(folder.resolve("info")).replaceAll("(?s).*<sn>([^<]+)</sn>.*", "$1");
+        assertThat(r.out().lines()).isNotEmpty().allMatch(l -> l.contains(",gateway=" + serial));
+        assertThat(r.out()).contains("system,gateway=" + serial);
+        assertThat(r.err()).contains("not data: ivp_ensemble_inventory");
+    }
+
+    @Test
+    void csvHasOneHeaderPerMeasurement() throws Exception {
+        Run r = run(Fixtures.CAPTURES.resolve("8.3.5169_with_generator").toString(), "--csv");
+        assertThat(r.status()).isZero();
+        Converter.Result result = new Converter().convert(Fixtures.CAPTURES.resolve("8.3.5169_with_generator"));
+        List<String> measurements = result.readings().stream().map(Reading::measurement).distinct().toList();
+        for (String m : measurements) {
+            assertThat(r.out()).contains(CsvRows.headerLine(m));
+        }
+        long rows = r.out().split("\r\n").length;
+        assertThat(rows).isEqualTo(result.readings().size() + measurements.size());
+    }
+
+    @Test
+    void everyEmittedMeasurementIsInTheSchemaAndFieldsAreKnown() throws Exception {
+        for (Path folder : Fixtures.captureFolders()) {
+            for (Reading r : new Converter().convert(folder).readings()) {
+                Schema.Measurement m = Schema.find(r.measurement()).orElseThrow(() -> new AssertionError(r));
+                assertThat(m.fieldNames()).as(r.measurement()).containsAll(r.fields().keySet());
+                assertThat(m.tagNames()).as(r.measurement()).containsAll(r.tags().keySet());
+            }
+        }
+    }
+
+    @Test
+    void folderWithoutInfoUsesFolderName(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        java.nio.file.Files.copy(Fixtures.CAPTURES.resolve("4.2.33/api_v1_production_inverters"),
+                tmp.resolve("api_v1_production_inverters"));
+        Converter.Result result = new Converter().convert(tmp);
+        assertThat(result.readings()).isNotEmpty()
+                .allMatch(x -> tmp.getFileName().toString().equals(x.tag("gateway")));
+    }
+
+    @Test
+    void usageErrors() {
+        assertThat(run().status()).isEqualTo(2);
+        assertThat(run("convert", "/nonexistent/folder").status()).isEqualTo(2);
+    }
+}
