@@ -38,6 +38,10 @@ public interface EnphaseConfig {
         /** A bearer JWT for firmware 7+. */
         Optional<String> token();
 
+        /** SHA-256 fingerprint of the gateway's certificate to require; without it the first one seen is pinned. */
+        @WithName("certificate-sha256")
+        Optional<String> certificateSha256();
+
         /** Extra tags (site, array) added to every reading of this gateway. */
         Map<String, String> tags();
     }

@@ -48,6 +48,7 @@ import dev.enphaseetl.pipeline.PollTask;
 public class GatewayFetcher {
 
     private final CloseableHttpClient client;
+    private final TrustOnFirstUse trust;
 
     @Inject
     public GatewayFetcher(EnphaseConfig config) {
@@ -56,7 +57,8 @@ public class GatewayFetcher {
                 Timeout.of(config.http().responseTimeout()));
     }
 
-    public GatewayFetcher(TrustManager trust, Timeout connectTimeout, Timeout responseTimeout) {
+    public GatewayFetcher(TrustOnFirstUse trust, Timeout connectTimeout, Timeout responseTimeout) {
+        this.trust = trust;
         SSLContext ssl;
         try {
             ssl = SSLContext.getInstance("TLS");
@@ -79,6 +81,9 @@ public class GatewayFetcher {
 
     public Fetched fetch(PollTask task) throws GatewayException {
         GatewayTarget gw = task.gateway();
+        if (gw.certificateSha256() != null) {
+            trust.pin(gw.hostPort(), gw.certificateSha256());
+        }
         HttpGet get = new HttpGet(gw.resolve(task.endpoint().path()));
         if (gw.hasToken()) {
             get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + gw.token());

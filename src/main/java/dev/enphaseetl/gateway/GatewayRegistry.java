@@ -71,7 +71,8 @@ public class GatewayRegistry {
         String host = gw.host().trim();
         URI base = URI.create(host.contains("://") ? host : "https://" + host);
         String id = gw.name().orElse(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
-        return new GatewayTarget(id, base, gw.token().orElse(null), Map.copyOf(gw.tags()));
+        return new GatewayTarget(id, base, gw.token().orElse(null), Map.copyOf(gw.tags()),
+                gw.certificateSha256().orElse(null));
     }
 
     @PreDestroy

@@ -6,12 +6,17 @@ import java.util.Objects;
 
 /**
  * One gateway as the pipeline polls it: a stable {@code id} (for logs, state and the in-flight guard), its base URL,
- * the bearer token if any, and extra tags for every reading.
+ * the bearer token if any, extra tags for every reading, and the pinned SHA-256 of its certificate if any (without one
+ * the certificate is trusted on first use).
  *
  * <p>
  * {@link #toString()} never shows the token.
  */
-public record GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags) {
+public record GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags, String certificateSha256) {
+
+    public GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags) {
+        this(id, baseUrl, token, tags, null);
+    }
 
     public GatewayTarget {
         Objects.requireNonNull(id, "id");
@@ -21,6 +26,12 @@ public record GatewayTarget(String id, URI baseUrl, String token, Map<String, St
 
     public boolean hasToken() {
         return token != null && !token.isBlank();
+    }
+
+    /** {@code host:port} as the TLS trust store keys it. */
+    public String hostPort() {
+        int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : "http".equals(baseUrl.getScheme()) ? 80 : 443;
+        return baseUrl.getHost() + ":" + port;
     }
 
     /** The URL of an endpoint path (which may carry a query) below the base URL. */

@@ -50,6 +50,11 @@ public final class TrustOnFirstUse extends X509ExtendedTrustManager {
         load();
     }
 
+    /** Pins a fingerprint for {@code hostPort} from now on (configuration, or the embedded simulator). */
+    public synchronized void pin(String hostPort, String fingerprint) {
+        pinned.put(hostPort, CertificateFingerprints.normalize(fingerprint));
+    }
+
     /** Checks a certificate presented by {@code hostPort}; public so that it can be tested without a handshake. */
     public synchronized void check(String hostPort, X509Certificate leaf) throws CertificateException {
         if (insecure) {

@@ -1,19 +1,50 @@
 package dev.enphaseetl.simulator;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayTarget;
 
-/** Starts the built-in gateway simulator inside the application when no gateway is configured. */
+/**
+ * Runs the built-in gateway simulator inside the application when no gateway is configured, so that the pipeline
+ * works out of the box. Its certificate is new on every start, so its fingerprint is pinned explicitly.
+ */
 @ApplicationScoped
 public class EmbeddedSimulator {
 
-    public List<GatewayTarget> start() {
-        return List.of();
+    private final EnphaseConfig config;
+    private GatewaySimulator simulator;
+
+    @Inject
+    public EmbeddedSimulator(EnphaseConfig config) {
+        this.config = config;
     }
 
-    public void stop() {
+    public synchronized List<GatewayTarget> start() {
+        if (simulator == null) {
+            EnphaseConfig.Simulator c = config.simulator();
+            simulator = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(c.httpsPort())
+                    .gatewayCount(c.gateways()).seed(c.seed()).build());
+            simulator.start();
+        }
+        List<GatewayTarget> targets = new ArrayList<>();
+        for (int i = 0; i < simulator.gateways().size(); i++) {
+            VirtualGateway g = simulator.gateway(i);
+            targets.add(new GatewayTarget(g.serial(), java.net.URI.create(simulator.baseUrl(i, true)),
+                    SimulatorConfig.DEV_TOKEN, Map.of(), simulator.certificateSha256()));
+        }
+        return targets;
+    }
+
+    public synchronized void stop() {
+        if (simulator != null) {
+            simulator.close();
+            simulator = null;
+        }
     }
 }
