@@ -77,8 +77,12 @@ final class DigestAuth {
             return false;
         }
         // replay protection: the nonce count must grow
-        Long previous = nonces.computeIfPresent(nonce, (k, last) -> count > last ? count : last);
-        return previous != null && previous == count;
+        boolean[] accepted = { false };
+        nonces.computeIfPresent(nonce, (k, last) -> {
+            accepted[0] = count > last;
+            return Math.max(count, last);
+        });
+        return accepted[0];
     }
 
     static Map<String, String> parse(String params) {
