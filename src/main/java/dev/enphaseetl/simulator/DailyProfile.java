@@ -24,6 +24,10 @@ interface DailyProfile {
     }
 
     default Instant dayStart(LocalDate day) {
+        java.time.zone.ZoneRules rules = zone().getRules();
+        if (rules.isFixedOffset()) {
+            return Instant.ofEpochSecond(day.toEpochDay() * 86_400 - rules.getOffset(Instant.EPOCH).getTotalSeconds());
+        }
         return day.atStartOfDay(zone()).toInstant();
     }
 

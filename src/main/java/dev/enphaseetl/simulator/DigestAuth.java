@@ -23,19 +23,18 @@ final class DigestAuth {
 
     private final String username;
     private final String password;
-    private final SecureRandom random = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, Long> nonces = new ConcurrentHashMap<>();
-    private final String opaque;
+    private volatile String opaque;
 
     DigestAuth(String username, String password) {
         this.username = username;
         this.password = password;
-        this.opaque = randomHex(8);
     }
 
     private String randomHex(int bytes) {
         byte[] b = new byte[bytes];
-        random.nextBytes(b);
+        RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 
@@ -43,6 +42,9 @@ final class DigestAuth {
     String challenge() {
         if (nonces.size() >= MAX_NONCES) {
             nonces.clear();
+        }
+        if (opaque == null) {
+            opaque = randomHex(8);
         }
         String nonce = randomHex(16);
         nonces.put(nonce, 0L);

@@ -65,6 +65,16 @@ final class LoadProfile implements DailyProfile {
                 + eveningW(day) * bumpIntegral(h - EVENING_H, EVENING_HALF_WIDTH_H);
     }
 
+    /** Closed form of a whole day: both bumps lie inside it and integrate to their half-widths. */
+    @Override
+    public double dayEnergyWh(LocalDate day) {
+        double s0 = dayStart(day).getEpochSecond();
+        double s1 = dayStart(day.plusDays(1)).getEpochSecond();
+        double w = 2 * Math.PI / ripplePeriodS;
+        return baseW * (s1 - s0) / 3600.0 + rippleW / w * (Math.cos(w * s0) - Math.cos(w * s1)) / 3600.0
+                + morningW(day) * MORNING_HALF_WIDTH_H + eveningW(day) * EVENING_HALF_WIDTH_H;
+    }
+
     private static double bump(double x, double halfWidth) {
         return Math.abs(x) >= halfWidth ? 0.0 : (1 + Math.cos(Math.PI * x / halfWidth)) / 2;
     }

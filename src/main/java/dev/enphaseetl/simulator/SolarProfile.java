@@ -58,6 +58,12 @@ final class SolarProfile implements DailyProfile {
         return dayPeakW(day) * s * s;
     }
 
+    /** The whole bell lies inside the day: its integral is peak * length / 2. */
+    @Override
+    public double dayEnergyWh(LocalDate day) {
+        return dayPeakW(day) * dayLengthH(day) / 2;
+    }
+
     @Override
     public double energyIntoDayWh(LocalDate day, Instant t) {
         double length = dayLengthH(day);

@@ -26,7 +26,7 @@ public final class VirtualGateway {
     private final Map<Endpoint, Fault> faults = new EnumMap<>(Endpoint.class);
     private final DigestAuth digest;
     private final boolean digestOnInverters;
-    private final SecureRandom random = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     VirtualGateway(GatewayBackend backend, Collection<String> tokens, boolean legacyDigest) {
         this.backend = backend;
@@ -82,7 +82,7 @@ public final class VirtualGateway {
             sessions.clear();
         }
         byte[] b = new byte[16];
-        random.nextBytes(b);
+        RANDOM.nextBytes(b);
         String id = HexFormat.of().formatHex(b);
         sessions.add(id);
         return id;
