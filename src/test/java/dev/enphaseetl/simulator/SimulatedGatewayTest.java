@@ -174,6 +174,26 @@ class SimulatedGatewayTest {
     }
 
     @Test
+    void countersStayConsistentAcrossADaylightSavingChange() {
+        Instant start = Instant.parse("2026-03-26T00:00:00Z"); // Europe/Berlin switches on 2026-03-29
+        double last = -1;
+        for (Instant t = start; t.isBefore(start.plus(Duration.ofDays(7))); t = t.plus(STEP)) {
+            Instant m = gw.meterTime(t);
+            JsonNode cons = gw.json(Endpoint.PRODUCTION_JSON, t).at("/consumption/0");
+            double lifetime = cons.get("whLifetime").asDouble();
+            assertThat(lifetime).isGreaterThan(last);
+            last = lifetime;
+            assertThat(cons.get("whToday").asDouble())
+                    .isCloseTo(gw.consumptionWhBetween(gw.localMidnight(m), m), within(EPS));
+            assertThat(cons.get("whLastSevenDays").asDouble())
+                    .isCloseTo(gw.consumptionWhBetween(gw.sevenDaysStart(m), m), within(EPS));
+        }
+        Instant midnight = gw.localMidnight(Instant.parse("2026-03-29T12:00:00Z"));
+        Instant next = gw.localMidnight(Instant.parse("2026-03-30T12:00:00Z"));
+        assertThat(Duration.between(midnight, next)).isEqualTo(Duration.ofHours(23));
+    }
+
+    @Test
     void infoCarriesSerialAndFirmware() {
         String xml = gw.infoXml(Instant.parse("2026-06-03T10:15:20Z"));
         assertThat(xml).contains("<sn>" + gw.serial() + "</sn>", "<software>D" + gw.firmware() + "</software>",
