@@ -1,11 +1,14 @@
 package dev.enphaseetl.simulator;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.enphaseetl.simulator.MeterSample.Kind;
@@ -13,7 +16,10 @@ import dev.enphaseetl.simulator.MeterSample.Kind;
 /** Builds the JSON payloads of a {@link SimulatedGateway}, shaped like the real gateway's (see the captures). */
 final class GatewayPayloads {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Exact decimals, written plain: 22682105.367, never 2.2682105367E7. */
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     static final long PRODUCTION_METER_EID = 704643328L;
     static final long CONSUMPTION_METER_EID = 704643584L;
 
@@ -31,9 +37,9 @@ final class GatewayPayloads {
         }
     }
 
-    static double r3(double v) {
-        double r = Math.round(v * 1000.0) / 1000.0;
-        return r == 0.0 ? 0.0 : r; // no -0.0
+    /** {@code v} rounded to 3 decimals, as the gateway's meter values are. */
+    static BigDecimal r3(double v) {
+        return BigDecimal.valueOf(Math.round(v * 1000.0), 3);
     }
 
     private MeterSample meter(Kind kind, Instant now) {

@@ -160,6 +160,9 @@ class SimulatedGatewayTest {
                 ZoneId.of("Europe/Berlin"));
         for (Endpoint e : Endpoint.values()) {
             assertThat(twin.body(e, t)).as(e.id()).isEqualTo(gw.body(e, t));
+            if (e != Endpoint.INFO) {
+                assertThat(gw.body(e, t)).as("plain decimals in " + e.id()).doesNotContainPattern("[0-9][eE][-+]?[0-9]");
+            }
             Instant sameMinute = gw.meterTime(t).plusSeconds(59);
             assertThat(gw.body(e, sameMinute)).as(e.id()).isEqualTo(gw.body(e, t));
         }
