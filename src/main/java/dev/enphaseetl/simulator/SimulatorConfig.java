@@ -1,0 +1,153 @@
+package dev.enphaseetl.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link GatewaySimulator}. Ports: 0 = a random free port, -1 = off.
+ *
+ * @param host          address to bind, default 127.0.0.1
+ * @param httpPort      plain HTTP port (legacy gateways; modern ones still want a token here)
+ * @param httpsPort     HTTPS port with the generated self-signed certificate
+ * @param gatewayCount  number of simulated gateways (ignored with a capture folder)
+ * @param seed          everything random (serials, weather, load, inverter spread) derives from it
+ * @param inverters     inverters per gateway; 0 = 10..30 chosen per gateway from the seed
+ * @param phases        phases per gateway (1..3); 0 = chosen per gateway from the seed
+ * @param firmware      firmware of the simulated gateways, e.g. {@code 8.2.4345}; below 7 = legacy (no tokens)
+ * @param zone          the gateways' time zone (day boundaries, sun curve)
+ * @param tokens        bearer tokens every gateway accepts at start
+ * @param clock         the simulated clock (fixed or accelerated clocks for tests)
+ * @param captureDir    if set, serve this folder of captures as the only gateway instead of simulating
+ * @param legacyDigest  legacy gateways ask for digest auth on /api/v1/production/inverters
+ */
+public record SimulatorConfig(String host, int httpPort, int httpsPort, int gatewayCount, long seed, int inverters,
+        int phases, String firmware, ZoneId zone, List<String> tokens, Clock clock, Path captureDir,
+        boolean legacyDigest) {
+
+    /**
+     * A fake, unsigned JWT-shaped token every simulated gateway accepts by default. Not a secret: it only opens the
+     * simulator. Its payload has an {@code exp} in 2100 for clients that read it.
+     */
+    public static final String DEV_TOKEN = devToken();
+
+    public SimulatorConfig {
+        Objects.requireNonNull(host);
+        Objects.requireNonNull(firmware);
+        Objects.requireNonNull(zone);
+        Objects.requireNonNull(clock);
+        tokens = List.copyOf(tokens);
+        if (gatewayCount < 0 || inverters < 0 || phases < 0 || phases > 3) {
+            throw new IllegalArgumentException("gatewayCount and inverters >= 0, phases 0..3");
+        }
+        if (httpPort < -1 || httpsPort < -1 || (httpPort == -1 && httpsPort == -1)) {
+            throw new IllegalArgumentException("ports: 0 = random, -1 = off, at least one on");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static String devToken() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"kid\":\"simulator\",\"typ\":\"JWT\",\"alg\":\"ES256\"}";
+        String payload = "{\"aud\":\"simulator\",\"iss\":\"enphase-etl-simulator\",\"enphaseUser\":\"owner\","
+                + "\"exp\":4102444800,\"iat\":1700000000,\"jti\":\"simulator-dev-token\","
+                + "\"username\":\"simulator@example.invalid\"}";
+        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString("not-signed-simulator".getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int httpPort = 0;
+        private int httpsPort = 0;
+        private int gatewayCount = 1;
+        private long seed = 1;
+        private int inverters = 0;
+        private int phases = 0;
+        private String firmware = SimulatedGateway.DEFAULT_FIRMWARE;
+        private ZoneId zone = ZoneOffset.UTC;
+        private List<String> tokens = List.of(DEV_TOKEN);
+        private Clock clock = Clock.systemUTC();
+        private Path captureDir;
+        private boolean legacyDigest = true;
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder httpPort(int v) {
+            httpPort = v;
+            return this;
+        }
+
+        public Builder httpsPort(int v) {
+            httpsPort = v;
+            return this;
+        }
+
+        public Builder gatewayCount(int v) {
+            gatewayCount = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder inverters(int v) {
+            inverters = v;
+            return this;
+        }
+
+        public Builder phases(int v) {
+            phases = v;
+            return this;
+        }
+
+        public Builder firmware(String v) {
+            firmware = v;
+            return this;
+        }
+
+        public Builder zone(ZoneId v) {
+            zone = v;
+            return this;
+        }
+
+        public Builder tokens(List<String> v) {
+            tokens = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        public Builder captureDir(Path v) {
+            captureDir = v;
+            return this;
+        }
+
+        public Builder legacyDigest(boolean v) {
+            legacyDigest = v;
+            return this;
+        }
+
+        public SimulatorConfig build() {
+            return new SimulatorConfig(host, httpPort, httpsPort, gatewayCount, seed, inverters, phases, firmware,
+                    zone, tokens, clock, captureDir, legacyDigest);
+        }
+    }
+}

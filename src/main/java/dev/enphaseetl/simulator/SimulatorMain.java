@@ -1,0 +1,100 @@
+package dev.enphaseetl.simulator;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Command line of the simulator: parses options, starts it, prints where to reach it, runs until stopped. */
+final class SimulatorMain {
+
+    private static final String USAGE = """
+            usage: GatewaySimulator [--gateways N] [--seed S] [--https-port P] [--http-port P] [--host H]
+                                    [--captures DIR] [--firmware 8.2.4345] [--inverters N] [--phases 1|2|3]
+                                    [--zone Europe/Berlin] [--speed FACTOR] [--token T] [--no-digest] [--pem FILE]
+              ports: 0 = random free port, -1 = off (defaults: https 8443, http 8080)""";
+
+    private SimulatorMain() {
+    }
+
+    static void run(String[] args) throws Exception {
+        SimulatorConfig.Builder b = SimulatorConfig.builder().httpsPort(8443).httpPort(8080);
+        Path pem = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(USAGE);
+                return;
+            }
+            if (a.equals("--no-digest")) {
+                b.legacyDigest(false);
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + a + "\n" + USAGE);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--gateways" -> b.gatewayCount(Integer.parseInt(v));
+                case "--seed" -> b.seed(Long.parseLong(v));
+                case "--https-port" -> b.httpsPort(Integer.parseInt(v));
+                case "--http-port" -> b.httpPort(Integer.parseInt(v));
+                case "--host" -> b.host(v);
+                case "--captures" -> b.captureDir(Path.of(v));
+                case "--firmware" -> b.firmware(v.replaceFirst("^[A-Za-z]+", ""));
+                case "--inverters" -> b.inverters(Integer.parseInt(v));
+                case "--phases" -> b.phases(Integer.parseInt(v));
+                case "--zone" -> b.zone(ZoneId.of(v));
+                case "--speed" -> b.clock(SimClocks.accelerated(Instant.now(), Double.parseDouble(v)));
+                case "--token" -> b.tokens(List.of(v));
+                case "--pem" -> pem = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        SimulatorConfig config = b.build();
+        GatewaySimulator sim = new GatewaySimulator(config);
+        sim.start();
+        if (pem != null) {
+            Files.writeString(pem, sim.certificatePem());
+        }
+        describe(sim, config, pem, System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    static void describe(GatewaySimulator sim, SimulatorConfig config, Path pem, PrintStream out) {
+        GatewaySimulator.Ports p = sim.ports();
+        out.println("Enphase gateway simulator: " + sim.gateways().size() + " gateway(s), seed " + config.seed()
+                + (config.clock().equals(Clock.systemUTC()) ? "" : ", simulated clock"));
+        boolean https = p.https() >= 0;
+        if (https) {
+            out.println("HTTPS  " + sim.rootUrl(true) + "   certificate SHA-256 " + sim.certificateSha256()
+                    + (pem != null ? " (PEM in " + pem + ")" : ""));
+        }
+        if (p.http() >= 0) {
+            out.println("HTTP   " + sim.rootUrl(false));
+        }
+        int shown = Math.min(sim.gateways().size(), 5);
+        for (int i = 0; i < shown; i++) {
+            VirtualGateway g = sim.gateway(i);
+            out.println("  gateway " + g.serial() + " (firmware " + g.firmware() + (g.legacy() ? ", legacy" : "")
+                    + ")  " + sim.baseUrl(i, https) + (i == 0 ? "  (also at the root)" : ""));
+        }
+        if (sim.gateways().size() > shown) {
+            out.println("  ... " + (sim.gateways().size() - shown) + " more at /gw/<serial>/");
+        }
+        if (config.tokens().contains(SimulatorConfig.DEV_TOKEN)) {
+            out.println("Dev token (fake, simulator only): " + SimulatorConfig.DEV_TOKEN);
+        }
+        out.println("Try: curl -k -H 'Authorization: Bearer <token>' " + sim.baseUrl(0, https)
+                + "/production.json?details=1");
+    }
+}
