@@ -9,15 +9,15 @@ import java.sql.Statement;
 import dev.enphaseetl.sink.ItSupport;
 
 /** Creates and drops a uniquely named database per test on the real servers (or a SQLite file). */
-final class TestDatabases {
+public final class TestDatabases {
 
-    record TestDb(JdbcSinkConfig config, Runnable drop) {
+    public record TestDb(JdbcSinkConfig config, Runnable drop) {
     }
 
     private TestDatabases() {
     }
 
-    static TestDb create(String vendor, Path tmp) throws SQLException {
+    public static TestDb create(String vendor, Path tmp) throws SQLException {
         String name = ItSupport.uniqueDatabaseName();
         switch (vendor) {
             case "sqlite" -> {
