@@ -26,7 +26,11 @@ public class CsvFileSink {
         this.names = config.names();
     }
 
-    public synchronized int deliver(List<Reading> readings) {
+    /**
+     * Delivers a batch. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public synchronized void deliver(List<Reading> readings) {
         Map<Path, StringBuilder> blocks = new LinkedHashMap<>();
         Map<Path, String> headers = new LinkedHashMap<>();
         for (Reading r : readings) {
@@ -46,7 +50,6 @@ public class CsvFileSink {
                 throw new TransientSinkException("cannot append to " + e.getKey() + ": " + ex, ex);
             }
         }
-        return readings.size();
     }
 
     /** The file itself, or the first {@code .vN} sibling whose header matches (or that does not exist yet). */

@@ -24,7 +24,11 @@ public class LineProtocolFileSink {
         this.names = config.names();
     }
 
-    public synchronized int deliver(List<Reading> readings) {
+    /**
+     * Delivers a batch. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public synchronized void deliver(List<Reading> readings) {
         Map<Path, StringBuilder> blocks = new LinkedHashMap<>();
         for (Reading r : readings) {
             String line;
@@ -44,6 +48,5 @@ public class LineProtocolFileSink {
                 throw new TransientSinkException("cannot append to " + e.getKey() + ": " + ex, ex);
             }
         }
-        return readings.size();
     }
 }

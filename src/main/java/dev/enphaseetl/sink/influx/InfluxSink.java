@@ -64,16 +64,22 @@ public class InfluxSink implements AutoCloseable {
         return config;
     }
 
-    /** Renders and writes the readings; returns the number of lines written. */
-    public int deliver(List<Reading> readings) {
+    /**
+     * Delivers a batch. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public void deliver(List<Reading> readings) {
         List<String> lines = new ArrayList<>(readings.size());
         for (Reading r : readings) {
             lines.add(LineProtocol.render(r));
         }
-        return deliverLines(lines);
+        deliverLines(lines);
     }
 
-    /** Writes ready-made line protocol lines (second precision), e.g. replayed from a line protocol file. */
+    /**
+     * Writes ready-made line protocol lines (second precision), e.g. replayed from a line protocol file; returns the
+     * number of lines written.
+     */
     public int deliverLines(List<String> lines) {
         if (lines.isEmpty()) {
             return 0;

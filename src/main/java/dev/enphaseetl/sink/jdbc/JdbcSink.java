@@ -87,10 +87,13 @@ public class JdbcSink implements AutoCloseable {
         }
     }
 
-    /** Upserts the readings in one transaction; returns the number of readings written. */
-    public synchronized int deliver(List<Reading> readings) {
+    /**
+     * Upserts the readings in one transaction. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public synchronized void deliver(List<Reading> readings) {
         if (readings.isEmpty()) {
-            return 0;
+            return;
         }
         Map<SqlTable, List<Reading>> byTable = groupByTable(readings);
         migrate();
@@ -114,7 +117,6 @@ public class JdbcSink implements AutoCloseable {
             LOG.warning(classified::getMessage);
             throw classified;
         }
-        return readings.size();
     }
 
     private static Map<SqlTable, List<Reading>> groupByTable(List<Reading> readings) {

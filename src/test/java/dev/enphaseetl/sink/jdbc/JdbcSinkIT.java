@@ -54,7 +54,7 @@ class JdbcSinkIT {
         open(vendor);
         List<Reading> batch = TestReadings.batch(TestReadings.T0, 5);
 
-        assertThat(sink.deliver(batch)).isEqualTo(batch.size());
+        sink.deliver(batch);
         Map<String, Long> counts = counts();
         assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(batch.size());
         for (Reading r : batch) {
