@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Idempotently installs and starts the servers the integration tests need:
+# InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306).
+# Safe to run repeatedly; exits non-zero with a clear message if a server does not come up.
+set -euo pipefail
+
+WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-60}"
+
+log() { echo "services.sh: $*"; }
+die() { echo "services.sh: ERROR: $*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() { # name, check-command...
+    local name="$1"; shift
+    local deadline=$(( $(date +%s) + WAIT_SECONDS ))
+    until "$@" >/dev/null 2>&1; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            die "$name did not accept connections within ${WAIT_SECONDS}s"
+        fi
+        sleep 1
+    done
+    log "$name is accepting connections"
+}
+
+# --- InfluxDB 1.x -------------------------------------------------------------------------------
+if ! command -v influxd >/dev/null 2>&1; then
+    log "installing influxdb"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || die "apt-get update failed"
+    apt-get install -y -qq influxdb >/dev/null || die "apt-get install influxdb failed"
+fi
+influx_ping() { curl -sf -o /dev/null "http://127.0.0.1:8086/ping"; }
+if ! influx_ping >/dev/null 2>&1; then
+    log "starting influxd"
+    conf=/etc/influxdb/influxdb.conf
+    args=()
+    [ -f "$conf" ] && args=(-config "$conf")
+    start-stop-daemon --start --oknodo --background --exec "$(command -v influxd)" -- "${args[@]}" \
+        || die "could not start influxd"
+fi
+wait_for "InfluxDB (127.0.0.1:8086)" influx_ping
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432; }
+if ! pg_ready >/dev/null 2>&1; then
+    ver="$(ls /etc/postgresql | sort -V | tail -n1)"
+    [ -n "$ver" ] || die "no PostgreSQL cluster under /etc/postgresql"
+    log "starting PostgreSQL $ver"
+    pg_ctlcluster --skip-systemctl-redirect "$ver" main start || die "could not start PostgreSQL $ver"
+fi
+wait_for "PostgreSQL (127.0.0.1:5432)" pg_ready
+
+# --- MariaDB ------------------------------------------------------------------------------------
+maria_ready() { mariadb -h 127.0.0.1 -P 3306 -u root -e 'SELECT 1'; }
+if ! maria_ready >/dev/null 2>&1; then
+    log "starting MariaDB"
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || die "could not start mariadbd"
+fi
+wait_for "MariaDB (127.0.0.1:3306)" maria_ready
+
+log "all services up"

@@ -1,0 +1,28 @@
+package dev.enphaseetl.ledger;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Set;
+
+/**
+ * One gateway's energy balance for one local day. Energies in kWh (null when the day has no interval of the counter
+ * they come from), shares in percent (null when undefined: nothing produced / consumed, or the grid side unknown).
+ *
+ * @param gridSource {@code meter} (import/export from the net-consumption CT's lifetime counters), {@code net}
+ *                   (sign-split deltas of {@code system.net_wh_lifetime}) or empty when unknown
+ * @param flags      {@code reset} (a counter decreased: the interval was left out), {@code gap} (a long interval across
+ *                   midnight was left out)
+ */
+public record LedgerDay(String gateway, LocalDate day, String zone, BigDecimal producedKwh, BigDecimal consumedKwh,
+        BigDecimal importedKwh, BigDecimal exportedKwh, BigDecimal selfConsumptionPct, BigDecimal selfSufficiencyPct,
+        String gridSource, Set<String> flags) {
+
+    public LedgerDay {
+        flags = Set.copyOf(flags);
+    }
+
+    /** Flags sorted and joined with ';' (the CSV and SQL form). */
+    public String flagText() {
+        return String.join(";", new java.util.TreeSet<>(flags));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.enphaseetl.sink;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/** Removes secrets (and credential query parameters) from text that goes into exception messages or logs. */
+public final class Redactor {
+
+    private final List<String> secrets;
+
+    public Redactor(String... secrets) {
+        this.secrets = Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public String redact(String text) {
+        if (text == null) {
+            return "";
+        }
+        String out = text;
+        for (String s : secrets) {
+            out = out.replace(s, "***");
+        }
+        // InfluxDB 1.x credentials may travel as query parameters u= and p=; JDBC URLs may carry password=
+        return out.replaceAll("([?&](?:p|u|password|user|token)=)[^&\\s\"]*", "$1***");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.enphaseetl.sink.file;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.model.Schema;
+import dev.enphaseetl.render.CsvRows;
+import dev.enphaseetl.sink.PermanentSinkException;
+import dev.enphaseetl.sink.TransientSinkException;
+
+/**
+ * Appends readings as RFC 4180 CSV (CRLF, formula-safe, column order from {@link Schema} via {@link CsvRows}) to one
+ * file per measurement and UTC day. The header is written once, when the file is created. If the schema gained
+ * columns since a file was started, its header no longer matches: rows then go to {@code <name>.v2.csv} (then v3, ...)
+ * so that no file mixes two layouts.
+ */
+public class CsvFileSink {
+
+    private final DailyFileNames names;
+
+    public CsvFileSink(FileSinkConfig config) {
+        this.names = config.names();
+    }
+
+    /**
+     * Delivers a batch. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public synchronized void deliver(List<Reading> readings) {
+        Map<Path, StringBuilder> blocks = new LinkedHashMap<>();
+        Map<Path, String> headers = new LinkedHashMap<>();
+        for (Reading r : readings) {
+            if (Schema.find(r.measurement()).isEmpty()) {
+                throw new PermanentSinkException("measurement " + r.measurement() + " is not in the schema",
+                        List.of(r.toString()), null);
+            }
+            Path file = names.resolve(r.measurement(), r.time());
+            headers.putIfAbsent(file, CsvRows.headerLine(r.measurement()));
+            blocks.computeIfAbsent(file, p -> new StringBuilder()).append(CsvRows.row(r));
+        }
+        for (Map.Entry<Path, StringBuilder> e : blocks.entrySet()) {
+            String header = headers.get(e.getKey());
+            try {
+                LineAppender.append(fileWithHeader(e.getKey(), header), header, e.getValue().toString());
+            } catch (IOException ex) {
+                throw new TransientSinkException("cannot append to " + e.getKey() + ": " + ex, ex);
+            }
+        }
+    }
+
+    /** The file itself, or the first {@code .vN} sibling whose header matches (or that does not exist yet). */
+    static Path fileWithHeader(Path file, String header) throws IOException {
+        String expected = header.stripTrailing();
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot < 0 ? name : name.substring(0, dot);
+        String ext = dot < 0 ? "" : name.substring(dot);
+        Path candidate = file;
+        for (int v = 2;; v++) {
+            String first = LineAppender.firstLine(candidate);
+            if (first == null || first.equals(expected)) {
+                return candidate;
+            }
+            candidate = file.resolveSibling(stem + ".v" + v + ext);
+        }
+    }
+}

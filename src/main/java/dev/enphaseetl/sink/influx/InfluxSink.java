@@ -1,0 +1,129 @@
+package dev.enphaseetl.sink.influx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.render.LineProtocol;
+import dev.enphaseetl.sink.Redactor;
+import dev.enphaseetl.sink.SinkException;
+import okhttp3.OkHttpClient;
+
+/**
+ * Writes readings to InfluxDB as line protocol with second precision, in batches of {@code batchSize} lines, gzip
+ * compressed. Thread-safe; one instance per target. Writing the same readings again is harmless: InfluxDB keeps one
+ * point per series and timestamp and overwrites its fields.
+ *
+ * <p>
+ * A failed batch throws {@link dev.enphaseetl.sink.TransientSinkException} or
+ * {@link dev.enphaseetl.sink.PermanentSinkException}; batches before it have been written. On InfluxDB 1.x a
+ * {@code partial write} has stored the good lines of the failed batch too.
+ */
+public class InfluxSink implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(InfluxSink.class.getName());
+
+    private final InfluxSinkConfig config;
+    private final InfluxDB influx;
+    private final HttpStatusRecorder status = new HttpStatusRecorder();
+    private final Redactor redactor;
+    private volatile boolean databaseEnsured;
+
+    public InfluxSink(InfluxSinkConfig config) {
+        this.config = config;
+        this.redactor = new Redactor(config.password(), config.token());
+        OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.readTimeout())
+                .writeTimeout(config.readTimeout())
+                .addInterceptor(status);
+        if (config.hasToken()) {
+            http.addInterceptor(new TokenAuthInterceptor(config.token()));
+        }
+        this.influx = !config.hasToken() && config.hasUser()
+                ? InfluxDBFactory.connect(config.url(), config.username(), config.password(), http)
+                : InfluxDBFactory.connect(config.url(), http);
+        influx.setLogLevel(InfluxDB.LogLevel.NONE);
+        if (config.gzip()) {
+            influx.enableGzip();
+        }
+    }
+
+    /** The underlying client, e.g. to register as the {@code connectionBean} of a Camel {@code influxdb:} endpoint. */
+    public InfluxDB client() {
+        return influx;
+    }
+
+    public InfluxSinkConfig config() {
+        return config;
+    }
+
+    /**
+     * Delivers a batch. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public void deliver(List<Reading> readings) {
+        List<String> lines = new ArrayList<>(readings.size());
+        for (Reading r : readings) {
+            lines.add(LineProtocol.render(r));
+        }
+        deliverLines(lines);
+    }
+
+    /**
+     * Writes ready-made line protocol lines (second precision), e.g. replayed from a line protocol file; returns the
+     * number of lines written.
+     */
+    public int deliverLines(List<String> lines) {
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        ensureDatabase();
+        for (int from = 0; from < lines.size(); from += config.batchSize()) {
+            List<String> chunk = lines.subList(from, Math.min(lines.size(), from + config.batchSize()));
+            status.reset();
+            try {
+                influx.write(config.database(), emptyToNull(config.retentionPolicy()), InfluxDB.ConsistencyLevel.ONE,
+                        TimeUnit.SECONDS, chunk);
+            } catch (RuntimeException e) {
+                SinkException classified = InfluxErrors.classify(e, status.lastStatus(), chunk, redactor);
+                LOG.warning(() -> "InfluxDB write to " + config.database() + " failed: " + classified.getMessage());
+                throw classified;
+            }
+        }
+        return lines.size();
+    }
+
+    private void ensureDatabase() {
+        if (!config.createDatabase() || databaseEnsured) {
+            return;
+        }
+        status.reset();
+        try {
+            influx.query(new Query("CREATE DATABASE \"" + config.database().replace("\"", "\\\"") + "\""));
+            databaseEnsured = true;
+        } catch (RuntimeException e) {
+            throw InfluxErrors.classify(e, status.lastStatus(), List.of(), redactor);
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    @Override
+    public void close() {
+        influx.close();
+    }
+
+    @Override
+    public String toString() {
+        return "InfluxSink[" + config + "]";
+    }
+}

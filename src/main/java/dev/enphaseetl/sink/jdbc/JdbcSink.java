@@ -1,0 +1,209 @@
+package dev.enphaseetl.sink.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import org.flywaydb.core.api.FlywayException;
+
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.model.Schema;
+import dev.enphaseetl.sink.PermanentSinkException;
+import dev.enphaseetl.sink.Redactor;
+import dev.enphaseetl.sink.TransientSinkException;
+
+/**
+ * Upserts readings into one table per measurement (see {@link SqlTable}); a batch is one transaction with one JDBC
+ * batch per measurement, so a re-delivered batch never duplicates a row and a failed batch leaves nothing behind. A
+ * field absent from a reading keeps the stored value (COALESCE), a present field overwrites it.
+ *
+ * <p>
+ * The schema is migrated with Flyway on the first delivery (or explicitly with {@link #migrate()}). Synchronized: one
+ * connection, one batch at a time.
+ */
+public class JdbcSink implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(JdbcSink.class.getName());
+
+    private final JdbcSinkConfig config;
+    private final SqlDialect dialect;
+    private final ConnectionHolder connections;
+    private final Redactor redactor;
+    private boolean migrated;
+
+    public JdbcSink(JdbcSinkConfig config) {
+        this.config = config;
+        this.dialect = config.dialect();
+        this.connections = new ConnectionHolder(config);
+        this.redactor = new Redactor(config.password());
+        if (dialect == SqlDialect.SQLITE) {
+            createSqliteDirectory(config.url());
+        }
+    }
+
+    private static void createSqliteDirectory(String url) {
+        String path = url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*", "");
+        if (path.isEmpty() || path.equals(":memory:") || path.startsWith("file:")) {
+            return;
+        }
+        java.nio.file.Path parent = java.nio.file.Path.of(path).toAbsolutePath().getParent();
+        try {
+            java.nio.file.Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new PermanentSinkException("cannot create the SQLite directory " + parent + ": " + e, e);
+        }
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** Runs the Flyway migrations now (they also run before the first delivery). */
+    public synchronized void migrate() {
+        if (migrated) {
+            return;
+        }
+        try {
+            SchemaMigrator.migrate(config);
+            migrated = true;
+        } catch (FlywayException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String msg = "schema migration of " + dialect + " database failed: " + redactor.redact(e.getMessage());
+            if (root instanceof SQLException sql && JdbcErrors.isTransient(sql)
+                    || root instanceof java.io.IOException) {
+                throw new TransientSinkException(msg, e);
+            }
+            throw new PermanentSinkException(msg, e);
+        }
+    }
+
+    /**
+     * Upserts the readings in one transaction. Returns nothing on purpose: as a Camel bean step it leaves the message body (the readings)
+     * untouched, so several sinks can follow each other in one route.
+     */
+    public synchronized void deliver(List<Reading> readings) {
+        if (readings.isEmpty()) {
+            return;
+        }
+        Map<SqlTable, List<Reading>> byTable = groupByTable(readings);
+        migrate();
+        try {
+            Connection c = connections.get();
+            try {
+                for (Map.Entry<SqlTable, List<Reading>> e : byTable.entrySet()) {
+                    upsert(c, e.getKey(), e.getValue());
+                }
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (JdbcErrors.isTransient(e)) {
+                connections.discard();
+            }
+            var classified = JdbcErrors.classify("upsert of " + readings.size() + " readings into " + dialect, e,
+                    redactor);
+            LOG.warning(classified::getMessage);
+            throw classified;
+        }
+    }
+
+    private static Map<SqlTable, List<Reading>> groupByTable(List<Reading> readings) {
+        Map<String, List<Reading>> byMeasurement = new LinkedHashMap<>();
+        for (Reading r : readings) {
+            byMeasurement.computeIfAbsent(r.measurement(), k -> new ArrayList<>()).add(r);
+        }
+        Map<SqlTable, List<Reading>> out = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, List<Reading>> e : byMeasurement.entrySet()) {
+            Schema.find(e.getKey()).ifPresentOrElse(m -> out.put(SqlTable.of(m), e.getValue()),
+                    () -> unknown.add(e.getKey()));
+        }
+        if (!unknown.isEmpty()) {
+            throw new PermanentSinkException("measurements not in the schema, no table to write to: " + unknown,
+                    unknown, null);
+        }
+        return out;
+    }
+
+    private void upsert(Connection c, SqlTable table, List<Reading> rows) throws SQLException {
+        String sql = dialect.upsert(table.name(), table.columns(), table.keyColumns(), table.updateColumns(), true);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Reading r : rows) {
+                int i = 1;
+                for (String tag : table.tagColumns()) {
+                    String v = r.tag(tag);
+                    ps.setString(i++, v == null ? "" : v);
+                }
+                ps.setLong(i++, r.time());
+                ps.setString(i++, Instant.ofEpochSecond(r.time()).toString());
+                for (String field : table.fieldColumns()) {
+                    Double v = r.field(field);
+                    if (v == null) {
+                        ps.setNull(i++, Types.DOUBLE);
+                    } else {
+                        ps.setDouble(i++, v);
+                    }
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is probably gone; it is discarded by the caller
+        }
+    }
+
+    /** Gives access to the sink's connection for companions (e.g. the ledger table) within its lock. */
+    public synchronized <T> T withConnection(SqlWork<T> work) {
+        migrate();
+        try {
+            Connection c = connections.get();
+            try {
+                T result = work.run(c, dialect);
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (JdbcErrors.isTransient(e)) {
+                connections.discard();
+            }
+            throw JdbcErrors.classify("SQL work on " + dialect, e, redactor);
+        }
+    }
+
+    /** Work on an open connection in a transaction the sink commits. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c, SqlDialect dialect) throws SQLException;
+    }
+
+    @Override
+    public synchronized void close() {
+        connections.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSink[" + config + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.enphaseetl.sink.jdbc;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Creates or upgrades the tables with Flyway. Migrations live in {@code classpath:db/migration/common} and are written
+ * in the SQL subset PostgreSQL, MariaDB and SQLite share, so one set serves all three. To add a measurement, add
+ * {@code V<n>__<measurement>.sql} there (start from {@code SqlTable.main}'s output); {@code SchemaTablesTest} fails
+ * until every measurement of {@code Schema} has its table and columns.
+ */
+public final class SchemaMigrator {
+
+    public static final String LOCATION = "classpath:db/migration/common";
+
+    private SchemaMigrator() {
+    }
+
+    public static MigrateResult migrate(JdbcSinkConfig config) {
+        Flyway flyway = Flyway.configure(SchemaMigrator.class.getClassLoader())
+                .dataSource(config.url(), config.user(), config.password())
+                .locations(LOCATION)
+                .connectRetries(0)
+                .load();
+        return flyway.migrate();
+    }
+}
