@@ -138,8 +138,8 @@ class GatewaySimulatorTest {
 
     @Test
     void statusFault() throws Exception {
-        sim.gateway(1).setFault(Endpoint.PRODUCTION_JSON, Fault.httpStatus(503));
-        assertThat(TestHttp.getWithToken(url(1, Endpoint.PRODUCTION_JSON), TOKEN).statusCode()).isEqualTo(503);
+        sim.gateway(1).setFault(Endpoint.PRODUCTION_JSON, Fault.httpStatus(500));
+        assertThat(TestHttp.getWithToken(url(1, Endpoint.PRODUCTION_JSON), TOKEN).statusCode()).isEqualTo(500);
         assertThat(TestHttp.getWithToken(url(1, Endpoint.IVP_METERS), TOKEN).statusCode()).isEqualTo(200);
         assertThat(TestHttp.getWithToken(url(0, Endpoint.PRODUCTION_JSON), TOKEN).statusCode()).isEqualTo(200);
     }
