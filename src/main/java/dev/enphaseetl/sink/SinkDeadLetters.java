@@ -1,0 +1,107 @@
+package dev.enphaseetl.sink;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.spool.DurableFiles;
+import dev.enphaseetl.spool.SpoolCodec;
+
+/**
+ * Parks what a sink refuses for good. The failing spool entry is split (see {@link BatchSplitter}) so that the good
+ * readings are delivered and only the refused ones land in {@code <data-dir>/dead-letter/<sink>/} as a spool entry
+ * ({@code .jsonl}, replayable) plus a metadata file with the sink, the reason and the attempt times.
+ */
+@ApplicationScoped
+@Named("sinkDeadLetters")
+public class SinkDeadLetters {
+
+    private static final Logger LOG = Logger.getLogger("dev.enphaseetl.sink");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+    private final Sinks sinks;
+    private final AtomicLong sequence = new AtomicLong();
+
+    @Inject
+    public SinkDeadLetters(EnphaseConfig config, Sinks sinks) {
+        this.root = Path.of(config.dataDir(), "dead-letter");
+        this.sinks = sinks;
+    }
+
+    /** Route step of a sink's error handling: header {@code sink} names the sink, the body holds the readings. */
+    @SuppressWarnings("unchecked")
+    public void park(Exchange exchange) throws IOException {
+        String sink = exchange.getIn().getHeader("sink", String.class);
+        List<Reading> readings = exchange.getIn().getBody(List.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Instant first = Instant.ofEpochMilli(exchange.getClock().getCreated());
+        int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        List<BatchSplitter.Rejected> rejected = BatchSplitter.isolate(readings, deliverer(sink), e.getMessage());
+        if (rejected.isEmpty()) {
+            LOG.infof("Sink %s: the batch refused before was accepted in parts; nothing to park", sink);
+            return;
+        }
+        Map<String, List<Reading>> byReason = new LinkedHashMap<>();
+        rejected.forEach(r -> byReason.computeIfAbsent(r.reason(), k -> new java.util.ArrayList<>()).add(r.reading()));
+        for (Map.Entry<String, List<Reading>> group : byReason.entrySet()) {
+            Path file = write(sink, group.getValue(), group.getKey(), first, attempts);
+            LOG.warnf("Sink %s refused %d of %d readings: %s; parked in %s", sink, group.getValue().size(),
+                    readings.size(), group.getKey(), file);
+        }
+    }
+
+    Path write(String sink, List<Reading> readings, String reason, Instant firstAttempt, int attempts)
+            throws IOException {
+        Instant now = Instant.now();
+        String base = STAMP.format(now) + "-" + sequence.incrementAndGet();
+        Path dir = root.resolve(sink);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("sink", sink);
+        meta.put("error", reason);
+        meta.put("readings", readings.size());
+        meta.put("firstAttempt", firstAttempt.toString());
+        meta.put("lastAttempt", now.toString());
+        meta.put("attempts", attempts);
+        meta.put("entryFile", base + ".jsonl");
+        Path tmp = root.resolve(".tmp");
+        DurableFiles.writeAtomically(tmp, dir.resolve(base + ".jsonl"), SpoolCodec.encode(readings));
+        DurableFiles.writeAtomically(tmp, dir.resolve(base + ".json"), JSON.writeValueAsBytes(meta));
+        return dir.resolve(base + ".jsonl");
+    }
+
+    private Consumer<List<Reading>> deliverer(String sink) {
+        return switch (sink) {
+            case "influxdb" -> sinks::influxdb;
+            case "jdbc" -> sinks::jdbc;
+            case "csv" -> sinks::csv;
+            case "lineprotocol" -> sinks::lineprotocol;
+            default -> throw new IllegalArgumentException("unknown sink " + sink);
+        };
+    }
+
+    public Path root() {
+        return root;
+    }
+}
