@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 
 /**
  * Typed view of the {@code enphase.*} configuration. The same keys reach the route files as {@code {{placeholders}}};
@@ -27,6 +28,133 @@ public interface EnphaseConfig {
     Http http();
 
     Simulator simulator();
+
+    Poll poll();
+
+    Sink sink();
+
+    interface Poll {
+        /** Polls run at once, over all gateways and endpoints. */
+        @WithDefault("8")
+        int threads();
+
+        /** Delay before the first poll of data endpoints (info and ivp-meters go first). */
+        @WithName("first-delay")
+        @WithDefault("2s")
+        String firstDelay();
+
+        /** Capacity of the poll queue; the in-flight guard keeps it below gateways x endpoints. */
+        @WithName("queue-size")
+        @WithDefault("1000000")
+        int queueSize();
+
+        /** Per endpoint id ({@code production-json}, {@code ivp-meters-readings}, ...): period and on/off. */
+        @WithParentName
+        Map<String, EndpointPoll> endpoints();
+    }
+
+    interface EndpointPoll {
+        /** How often each gateway is asked, e.g. {@code 60s}, {@code 5m}. */
+        Optional<String> period();
+
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Sink {
+        /** How often each sink's spool directory is scanned, in milliseconds. */
+        @WithName("poll-delay")
+        @WithDefault("1000")
+        long pollDelay();
+
+        Retry retry();
+
+        FileSink lineprotocol();
+
+        FileSink csv();
+
+        Influx influxdb();
+
+        Jdbc jdbc();
+    }
+
+    interface Retry {
+        @WithName("max-redeliveries")
+        @WithDefault("3")
+        int maxRedeliveries();
+
+        /** First redelivery delay in milliseconds, doubled each time. */
+        @WithDefault("1000")
+        long delay();
+
+        @WithName("max-delay")
+        @WithDefault("30000")
+        long maxDelay();
+
+        /** After a failed scan the spool is scanned this many times less often. */
+        @WithName("scan-backoff")
+        @WithDefault("10")
+        int scanBackoff();
+    }
+
+    interface FileSink {
+        @WithDefault("true")
+        boolean enabled();
+
+        Optional<String> directory();
+
+        Optional<String> pattern();
+    }
+
+    interface Influx {
+        /** On when the URL is set, unless switched off. */
+        Optional<Boolean> enabled();
+
+        Optional<String> url();
+
+        @WithDefault("enphase")
+        String database();
+
+        @WithName("retention-policy")
+        Optional<String> retentionPolicy();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        Optional<String> token();
+
+        @WithName("batch-size")
+        @WithDefault("5000")
+        int batchSize();
+
+        @WithDefault("true")
+        boolean gzip();
+
+        @WithName("create-database")
+        @WithDefault("true")
+        boolean createDatabase();
+
+        @WithName("connect-timeout")
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithName("read-timeout")
+        @WithDefault("30s")
+        Duration readTimeout();
+    }
+
+    interface Jdbc {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Default: an SQLite file {@code <data-dir>/enphase.db}. */
+        Optional<String> url();
+
+        Optional<String> user();
+
+        Optional<String> password();
+    }
 
     interface Gateway {
         /** Base URL, e.g. {@code https://192.168.1.50}; a bare host means https. */

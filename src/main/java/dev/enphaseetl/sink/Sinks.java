@@ -1,16 +1,12 @@
 package dev.enphaseetl.sink;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
-import org.eclipse.microprofile.config.Config;
 
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.model.Reading;
@@ -31,16 +27,16 @@ import dev.enphaseetl.sink.jdbc.JdbcSinkConfig;
 public class Sinks {
 
     private final Path dataDir;
-    private final Config config;
+    private final EnphaseConfig.Sink config;
     private LineProtocolFileSink lineProtocol;
     private CsvFileSink csv;
     private InfluxSink influx;
     private JdbcSink jdbc;
 
     @Inject
-    public Sinks(EnphaseConfig enphase, Config config) {
+    public Sinks(EnphaseConfig enphase) {
         this.dataDir = Path.of(enphase.dataDir());
-        this.config = config;
+        this.config = enphase.sink();
     }
 
     public void lineprotocol(List<Reading> readings) {
@@ -61,59 +57,43 @@ public class Sinks {
 
     synchronized LineProtocolFileSink lineProtocolSink() {
         if (lineProtocol == null) {
-            FileSinkConfig d = FileSinkConfig.lineProtocol(dataDir);
-            lineProtocol = new LineProtocolFileSink(new FileSinkConfig(
-                    string("enphase.sink.lineprotocol.directory").map(Path::of).orElse(d.directory()),
-                    string("enphase.sink.lineprotocol.pattern").orElse(d.pattern())));
+            lineProtocol = new LineProtocolFileSink(files(config.lineprotocol(), FileSinkConfig.lineProtocol(dataDir)));
         }
         return lineProtocol;
     }
 
     synchronized CsvFileSink csvSink() {
         if (csv == null) {
-            FileSinkConfig d = FileSinkConfig.csv(dataDir);
-            csv = new CsvFileSink(new FileSinkConfig(
-                    string("enphase.sink.csv.directory").map(Path::of).orElse(d.directory()),
-                    string("enphase.sink.csv.pattern").orElse(d.pattern())));
+            csv = new CsvFileSink(files(config.csv(), FileSinkConfig.csv(dataDir)));
         }
         return csv;
     }
 
+    private static FileSinkConfig files(EnphaseConfig.FileSink c, FileSinkConfig defaults) {
+        return new FileSinkConfig(c.directory().map(Path::of).orElse(defaults.directory()),
+                c.pattern().orElse(defaults.pattern()));
+    }
+
     public synchronized InfluxSink influxSink() {
         if (influx == null) {
-            String url = string("enphase.sink.influxdb.url").orElseThrow(() -> new PermanentSinkException(
+            EnphaseConfig.Influx c = config.influxdb();
+            String url = c.url().filter(u -> !u.isBlank()).orElseThrow(() -> new PermanentSinkException(
                     "InfluxDB sink has entries to deliver but enphase.sink.influxdb.url is not set", null));
-            influx = new InfluxSink(new InfluxSinkConfig(url,
-                    string("enphase.sink.influxdb.database").orElse("enphase"),
-                    string("enphase.sink.influxdb.retention-policy").orElse(null),
-                    string("enphase.sink.influxdb.username").orElse(null),
-                    string("enphase.sink.influxdb.password").orElse(null),
-                    string("enphase.sink.influxdb.token").orElse(null),
-                    config.getOptionalValue("enphase.sink.influxdb.batch-size", Integer.class)
-                            .orElse(InfluxSinkConfig.DEFAULT_BATCH_SIZE),
-                    config.getOptionalValue("enphase.sink.influxdb.gzip", Boolean.class).orElse(true),
-                    config.getOptionalValue("enphase.sink.influxdb.create-database", Boolean.class).orElse(true),
-                    config.getOptionalValue("enphase.sink.influxdb.connect-timeout", Duration.class)
-                            .orElse(Duration.ofSeconds(5)),
-                    config.getOptionalValue("enphase.sink.influxdb.read-timeout", Duration.class)
-                            .orElse(Duration.ofSeconds(30))));
+            influx = new InfluxSink(new InfluxSinkConfig(url, c.database(), c.retentionPolicy().orElse(null),
+                    c.username().orElse(null), c.password().orElse(null), c.token().orElse(null), c.batchSize(),
+                    c.gzip(), c.createDatabase(), c.connectTimeout(), c.readTimeout()));
         }
         return influx;
     }
 
     public synchronized JdbcSink jdbcSink() {
         if (jdbc == null) {
-            JdbcSinkConfig c = string("enphase.sink.jdbc.url")
-                    .map(url -> new JdbcSinkConfig(url, string("enphase.sink.jdbc.user").orElse(null),
-                            string("enphase.sink.jdbc.password").orElse(null)))
-                    .orElseGet(() -> JdbcSinkConfig.sqlite(dataDir));
-            jdbc = new JdbcSink(c);
+            EnphaseConfig.Jdbc c = config.jdbc();
+            jdbc = new JdbcSink(c.url().filter(u -> !u.isBlank())
+                    .map(url -> new JdbcSinkConfig(url, c.user().orElse(null), c.password().orElse(null)))
+                    .orElseGet(() -> JdbcSinkConfig.sqlite(dataDir)));
         }
         return jdbc;
-    }
-
-    private Optional<String> string(String key) {
-        return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank());
     }
 
     @PreDestroy

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
+import dev.enphaseetl.config.EnphaseConfig;
 
 /**
- * Which sinks are on, from {@code enphase.sink.<name>.enabled}. Files and SQLite are on by default; InfluxDB is on
- * when {@code enphase.sink.influxdb.url} is set, unless switched off explicitly.
+ * Which sinks are on, from {@code enphase.sink.<name>.enabled}. Files and the SQL database (SQLite by default) are on
+ * by default; InfluxDB is on when {@code enphase.sink.influxdb.url} is set, unless switched off explicitly.
  */
 @ApplicationScoped
 public class SinkSwitches {
@@ -20,31 +20,32 @@ public class SinkSwitches {
 
     private final List<String> enabled;
 
-    public SinkSwitches() {
-        this(ConfigProvider.getConfig());
-    }
-
-    SinkSwitches(Config config) {
+    @Inject
+    public SinkSwitches(EnphaseConfig config) {
+        EnphaseConfig.Sink s = config.sink();
         List<String> on = new ArrayList<>();
-        for (String sink : ALL) {
-            boolean defaultOn = switch (sink) {
-                case "influxdb" -> config.getOptionalValue("enphase.sink.influxdb.url", String.class)
-                        .filter(s -> !s.isBlank()).isPresent();
-                default -> true;
-            };
-            if (config.getOptionalValue("enphase.sink." + sink + ".enabled", Boolean.class).orElse(defaultOn)) {
-                on.add(sink);
-            }
+        if (s.lineprotocol().enabled()) {
+            on.add("lineprotocol");
+        }
+        if (s.csv().enabled()) {
+            on.add("csv");
+        }
+        boolean influxUrl = s.influxdb().url().filter(u -> !u.isBlank()).isPresent();
+        if (s.influxdb().enabled().orElse(influxUrl)) {
+            on.add("influxdb");
+        }
+        if (s.jdbc().enabled()) {
+            on.add("jdbc");
         }
         this.enabled = List.copyOf(on);
     }
 
-    public static SinkSwitches of(List<String> enabled) {
-        return new SinkSwitches(enabled);
-    }
-
     private SinkSwitches(List<String> enabled) {
         this.enabled = List.copyOf(enabled);
+    }
+
+    public static SinkSwitches of(List<String> enabled) {
+        return new SinkSwitches(enabled);
     }
 
     public List<String> enabled() {
