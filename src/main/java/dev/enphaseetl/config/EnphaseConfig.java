@@ -31,6 +31,80 @@ public interface EnphaseConfig {
 
     Poll poll();
 
+    /** Enphase accounts by name, for gateways that get their tokens from Enphase's cloud. */
+    Map<String, Account> accounts();
+
+    Cloud cloud();
+
+    TokenPolicy token();
+
+    interface Account {
+        String email();
+
+        String password();
+
+        @WithName("session-ttl")
+        @WithDefault("30m")
+        Duration sessionTtl();
+    }
+
+    interface Cloud {
+        @WithName("login-url")
+        @WithDefault("https://enlighten.enphaseenergy.com/login/login.json")
+        String loginUrl();
+
+        @WithName("token-url")
+        @WithDefault("https://entrez.enphaseenergy.com/tokens")
+        String tokenUrl();
+
+        @WithName("connect-timeout")
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        @WithName("request-timeout")
+        @WithDefault("30s")
+        Duration requestTimeout();
+    }
+
+    interface TokenPolicy {
+        /** Renew an owner token this long before it expires. */
+        @WithName("renew-ahead-owner")
+        @WithDefault("30d")
+        Duration renewAheadOwner();
+
+        /** Renew an installer token this long before it expires. */
+        @WithName("renew-ahead-installer")
+        @WithDefault("1h")
+        Duration renewAheadInstaller();
+
+        /** How often token expiry is checked in the background. */
+        @WithName("check-interval")
+        @WithDefault("1m")
+        Duration checkInterval();
+
+        /** How often a token file is checked for changes. */
+        @WithName("file-recheck")
+        @WithDefault("30s")
+        Duration fileRecheck();
+
+        /** After failed logins: first pause, doubling up to the maximum; and a cap on login attempts per hour. */
+        @WithName("login-backoff-initial")
+        @WithDefault("1m")
+        Duration loginBackoffInitial();
+
+        @WithName("login-backoff-max")
+        @WithDefault("1h")
+        Duration loginBackoffMax();
+
+        @WithName("login-max-per-hour")
+        @WithDefault("6")
+        int loginMaxPerHour();
+
+        /** Where tokens made from account credentials are kept (mode 0600). Default {@code <data-dir>/tokens}. */
+        @WithName("store-dir")
+        Optional<String> storeDir();
+    }
+
     Sink sink();
 
     interface Poll {
@@ -165,6 +239,16 @@ public interface EnphaseConfig {
 
         /** A bearer JWT for firmware 7+. */
         Optional<String> token();
+
+        /** A file holding the bearer JWT, re-read when it changes. */
+        @WithName("token-file")
+        Optional<String> tokenFile();
+
+        /** Name of an account under {@code enphase.accounts} whose credentials make and renew tokens. */
+        Optional<String> account();
+
+        /** The gateway's serial number (needed with {@code account}: tokens are made per serial). */
+        Optional<String> serial();
 
         /** SHA-256 fingerprint of the gateway's certificate to require; without it the first one seen is pinned. */
         @WithName("certificate-sha256")

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
+
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +34,10 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
+import dev.enphaseetl.auth.GatewayTokens;
+import dev.enphaseetl.auth.Token;
+import dev.enphaseetl.auth.TokenManager;
+import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.pipeline.PollTask;
 
@@ -49,16 +55,19 @@ public class GatewayFetcher {
 
     private final CloseableHttpClient client;
     private final TrustOnFirstUse trust;
+    private final TokenManager tokens;
 
     @Inject
-    public GatewayFetcher(EnphaseConfig config) {
+    public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens) {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
-                config.http().insecure()), Timeout.of(config.http().connectTimeout()),
+                config.http().insecure()), tokens.manager(), Timeout.of(config.http().connectTimeout()),
                 Timeout.of(config.http().responseTimeout()));
     }
 
-    public GatewayFetcher(TrustOnFirstUse trust, Timeout connectTimeout, Timeout responseTimeout) {
+    public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Timeout connectTimeout,
+            Timeout responseTimeout) {
         this.trust = trust;
+        this.tokens = tokens;
         SSLContext ssl;
         try {
             ssl = SSLContext.getInstance("TLS");
@@ -79,14 +88,39 @@ public class GatewayFetcher {
                 .build();
     }
 
+    /**
+     * Fetches the task's endpoint with the gateway's current token. On 401/403 the token manager revalidates once
+     * (renewing if credentials exist, single-flight per account) and the request is repeated once with a new token.
+     */
     public Fetched fetch(PollTask task) throws GatewayException {
         GatewayTarget gw = task.gateway();
         if (gw.certificateSha256() != null) {
             trust.pin(gw.hostPort(), gw.certificateSha256());
         }
+        String bearer;
+        try {
+            bearer = tokens.bearerFor(gw.id()).orElse(null);
+        } catch (TokenUnavailableException e) {
+            throw new GatewayException(GatewayException.Reason.AUTH, task + ": no usable token: " + e.getMessage());
+        }
+        Fetched f = get(task, bearer);
+        if ((f.status() == 401 || f.status() == 403) && bearer != null) {
+            Optional<Token> fresh = tokens.onRejected(gw.id(), bearer);
+            if (fresh.isPresent() && !fresh.get().sameAs(bearer)) {
+                f = get(task, fresh.get().value());
+            }
+        }
+        if (f.status() < 400 && bearer != null) {
+            tokens.onAccepted(gw.id());
+        }
+        return f;
+    }
+
+    private Fetched get(PollTask task, String bearer) throws GatewayException {
+        GatewayTarget gw = task.gateway();
         HttpGet get = new HttpGet(gw.resolve(task.endpoint().path()));
-        if (gw.hasToken()) {
-            get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + gw.token());
+        if (bearer != null) {
+            get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
         }
         get.setHeader(HttpHeaders.ACCEPT, "application/json, application/xml;q=0.9, */*;q=0.5");
         try {
@@ -114,7 +148,7 @@ public class GatewayFetcher {
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */
     public Fetched requireAnswer(Fetched f) throws GatewayException {
         if (f.status() == 401 || f.status() == 403) {
-            String why = f.task().gateway().hasToken()
+            String why = tokens.hasSource(f.task().gateway().id())
                     ? "the gateway rejected the token (HTTP " + f.status() + "); renew it or check it belongs to this gateway"
                     : "the gateway requires a token (HTTP " + f.status() + "); configure one for firmware 7 and later";
             throw new GatewayException(GatewayException.Reason.AUTH, f.task() + ": " + why);

@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.enphaseetl.auth.GatewayTokens;
+import dev.enphaseetl.auth.NotAJwtException;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.simulator.EmbeddedSimulator;
 
@@ -25,12 +27,14 @@ public class GatewayRegistry {
 
     private final EnphaseConfig config;
     private final EmbeddedSimulator simulator;
+    private final GatewayTokens tokens;
     private volatile List<GatewayTarget> gateways;
 
     @Inject
-    public GatewayRegistry(EnphaseConfig config, EmbeddedSimulator simulator) {
+    public GatewayRegistry(EnphaseConfig config, EmbeddedSimulator simulator, GatewayTokens tokens) {
         this.config = config;
         this.simulator = simulator;
+        this.tokens = tokens;
     }
 
     public List<GatewayTarget> gateways() {
@@ -48,15 +52,30 @@ public class GatewayRegistry {
 
     private List<GatewayTarget> load() {
         List<GatewayTarget> result = new ArrayList<>();
-        config.gateways().ifPresent(list -> {
-            for (EnphaseConfig.Gateway gw : list) {
-                result.add(fromConfig(gw));
+        List<EnphaseConfig.Gateway> configured = config.gateways().orElse(List.of());
+        for (int i = 0; i < configured.size(); i++) {
+            EnphaseConfig.Gateway gw = configured.get(i);
+            GatewayTarget target = fromConfig(gw);
+            String origin = "enphase.gateways[" + i + "]";
+            try {
+                tokens.register(target.id(), gw, origin);
+            } catch (NotAJwtException e) {
+                throw new IllegalArgumentException(origin + ".token of gateway " + target.id() + ": "
+                        + e.getMessage());
             }
-        });
+            result.add(target);
+        }
         String mode = config.simulator().enabled();
         boolean runSimulator = "true".equalsIgnoreCase(mode) || ("auto".equalsIgnoreCase(mode) && result.isEmpty());
         if (runSimulator) {
             List<GatewayTarget> simulated = simulator.start();
+            for (GatewayTarget t : simulated) {
+                try {
+                    tokens.registerStatic(t.id(), t.token(), "the built-in simulator");
+                } catch (NotAJwtException e) {
+                    throw new IllegalStateException("the simulator's token is not a JWT", e);
+                }
+            }
             LOG.infof("No gateway configured: polling %d simulated gateway(s) of the built-in simulator at %s",
                     simulated.size(), simulated.isEmpty() ? "-" : simulated.get(0).baseUrl());
             result.addAll(simulated);
