@@ -1,6 +1,9 @@
 package dev.enphaseetl.pipeline;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +35,7 @@ public class PollProblems {
     private final ProblemLog gatewayProblems = new ProblemLog(LOG);
     private final ProblemLog endpointProblems = new ProblemLog(LOG);
     private final DeadLetters deadLetters;
+    private final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
 
     @Inject
     public PollProblems(DeadLetters deadLetters) {
@@ -83,8 +87,14 @@ public class PollProblems {
                 + " (reported once)");
     }
 
+    /** When each gateway last gave a usable answer. */
+    public Map<String, Instant> lastGoodPolls() {
+        return Map.copyOf(lastGood);
+    }
+
     /** A poll went through: clear problems, logging their recovery. */
     public void succeeded(PollTask task) {
+        lastGood.put(task.gateway().id(), Instant.now());
         gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again");
         endpointProblems.ok(task.key(), "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " delivers data again");

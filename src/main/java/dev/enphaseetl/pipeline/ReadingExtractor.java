@@ -3,6 +3,7 @@ package dev.enphaseetl.pipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,9 +53,9 @@ public class ReadingExtractor {
         }
         List<Reading> tagged = new ArrayList<>(readings.size());
         for (Reading r : readings) {
-            Map<String, String> tags = new java.util.TreeMap<>(extra);
+            Map<String, String> tags = new TreeMap<>(extra);
             tags.putAll(r.tags());
-            tagged.add(new Reading(r.measurement(), new java.util.TreeMap<>(tags), r.fields(), r.time()));
+            tagged.add(new Reading(r.measurement(), new TreeMap<>(tags), r.fields(), r.time()));
         }
         return tagged;
     }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.sink.file.CsvFileSink;
 import dev.enphaseetl.sink.file.FileSinkConfig;
@@ -28,31 +29,43 @@ public class Sinks {
 
     private final Path dataDir;
     private final EnphaseConfig.Sink config;
+    private final SinkStatus status;
     private LineProtocolFileSink lineProtocol;
     private CsvFileSink csv;
     private InfluxSink influx;
     private JdbcSink jdbc;
 
     @Inject
-    public Sinks(EnphaseConfig enphase) {
+    public Sinks(EnphaseConfig enphase, SinkStatus status) {
+        this.status = status;
         this.dataDir = Path.of(enphase.dataDir());
         this.config = enphase.sink();
     }
 
     public void lineprotocol(List<Reading> readings) {
-        lineProtocolSink().deliver(readings);
+        tracked("lineprotocol", readings, () -> lineProtocolSink().deliver(readings));
     }
 
     public void csv(List<Reading> readings) {
-        csvSink().deliver(readings);
+        tracked("csv", readings, () -> csvSink().deliver(readings));
     }
 
     public void influxdb(List<Reading> readings) {
-        influxSink().deliver(readings);
+        tracked("influxdb", readings, () -> influxSink().deliver(readings));
     }
 
     public void jdbc(List<Reading> readings) {
-        jdbcSink().deliver(readings);
+        tracked("jdbc", readings, () -> jdbcSink().deliver(readings));
+    }
+
+    private void tracked(String sink, List<Reading> readings, Runnable delivery) {
+        try {
+            delivery.run();
+            status.delivered(sink, readings.size());
+        } catch (RuntimeException e) {
+            status.failed(sink, e.getMessage());
+            throw e;
+        }
     }
 
     synchronized LineProtocolFileSink lineProtocolSink() {

@@ -1,0 +1,82 @@
+package dev.enphaseetl.health;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.enphaseetl.auth.GatewayTokens;
+import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.pipeline.PollProblems;
+import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.spool.Spool;
+
+/**
+ * Readiness of the pipeline ({@code /q/health/ready}): per gateway the age of the last good poll and the token's
+ * days left; per sink whether its last delivery worked and its spool depth. DOWN when a gateway's token is expired
+ * or missing, or an enabled sink's last delivery failed.
+ */
+@Readiness
+@ApplicationScoped
+public class PipelineReadiness implements HealthCheck {
+
+    @Inject
+    GatewayTokens tokens;
+    @Inject
+    PollProblems polls;
+    @Inject
+    SinkStatus sinks;
+    @Inject
+    SinkSwitches switches;
+    @Inject
+    Spool spool;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("enphase-etl pipeline").up();
+        boolean up = true;
+        for (TokenStatus t : tokens.statuses()) {
+            String key = "gateway." + t.gatewayId();
+            b.withData(key + ".token", t.health().name());
+            t.daysLeft().ifPresent(d -> b.withData(key + ".token_days_left", d));
+            if (t.health() == TokenStatus.Health.DOWN) {
+                up = false;
+                t.lastError().ifPresent(e -> b.withData(key + ".token_error", e));
+            }
+        }
+        polls.lastGoodPolls().forEach((gateway, at) -> b.withData("gateway." + gateway + ".last_good_poll_age_s",
+                Duration.between(at, Instant.now()).toSeconds()));
+        for (String sink : switches.enabled()) {
+            String key = "sink." + sink;
+            b.withData(key + ".spool_depth", depth(spool.directory(sink)));
+            var outcome = sinks.outcome(sink);
+            b.withData(key + ".reachable", outcome.map(o -> o.ok() ? "yes" : "no").orElse("unknown"));
+            if (outcome.isPresent() && !outcome.get().ok()) {
+                up = false;
+                outcome.get().error().ifPresent(e -> b.withData(key + ".error", e));
+            }
+        }
+        return b.status(up).build();
+    }
+
+    static long depth(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
