@@ -28,6 +28,12 @@ public class LedgerRecompute {
         this.table = table;
     }
 
+    /** Recomputes yesterday and today (local days in the ledger's zone): the method for a timer route's bean step. */
+    public List<LedgerDay> recomputeRecent() {
+        LocalDate today = LocalDate.now(config.zone());
+        return recompute(today.minusDays(1), today);
+    }
+
     /** Recomputes {@code first..last} (inclusive, local days) and returns the stored days. */
     public List<LedgerDay> recompute(LocalDate first, LocalDate last) {
         long margin = config.maxCrossDayGap().toSeconds();
