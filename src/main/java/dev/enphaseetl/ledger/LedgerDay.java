@@ -17,8 +17,19 @@ public record LedgerDay(String gateway, LocalDate day, String zone, BigDecimal p
         BigDecimal importedKwh, BigDecimal exportedKwh, BigDecimal selfConsumptionPct, BigDecimal selfSufficiencyPct,
         String gridSource, Set<String> flags) {
 
+    /** kWh carry 6 decimals (1 mWh), percentages 2; normalized here so that equal days are equal records. */
     public LedgerDay {
         flags = Set.copyOf(flags);
+        producedKwh = scale(producedKwh, 6);
+        consumedKwh = scale(consumedKwh, 6);
+        importedKwh = scale(importedKwh, 6);
+        exportedKwh = scale(exportedKwh, 6);
+        selfConsumptionPct = scale(selfConsumptionPct, 2);
+        selfSufficiencyPct = scale(selfSufficiencyPct, 2);
+    }
+
+    private static BigDecimal scale(BigDecimal v, int decimals) {
+        return v == null ? null : v.setScale(decimals, java.math.RoundingMode.HALF_UP);
     }
 
     /** Flags sorted and joined with ';' (the CSV and SQL form). */

@@ -37,6 +37,22 @@ public final class LineAppender {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         boolean created = !Files.exists(file);
+        boolean headerWritten;
+        // the OS file lock guards against other processes; within this JVM two locks on one file would throw, so
+        // writers of the same file (e.g. two sink instances) take turns on a per-path monitor first
+        synchronized (IN_JVM.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object())) {
+            headerWritten = write(file, header, block);
+        }
+        if (created) {
+            fsyncDirectory(dir);
+        }
+        return headerWritten;
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> IN_JVM =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean write(Path file, String header, String block) throws IOException {
         boolean headerWritten = false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
@@ -52,9 +68,6 @@ public final class LineAppender {
                 pos += ch.write(buf, pos);
             }
             ch.force(true);
-        }
-        if (created) {
-            fsyncDirectory(dir);
         }
         return headerWritten;
     }

@@ -170,6 +170,41 @@ public class JdbcSink implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads stored readings of one measurement back, {@code fromInclusive <= time < toExclusive}, ordered by time
+     * (e.g. to recompute the daily ledger over whole days). Empty tags ('') and NULL fields are left out, as in the
+     * readings that were delivered.
+     */
+    public List<Reading> read(String measurement, long fromInclusive, long toExclusive) {
+        SqlTable table = SqlTable.of(Schema.find(measurement)
+                .orElseThrow(() -> new IllegalArgumentException("measurement " + measurement + " is not in the schema")));
+        String sql = "SELECT " + String.join(", ", table.columns()) + " FROM " + table.name()
+                + " WHERE time >= ? AND time < ? ORDER BY time, " + String.join(", ", table.tagColumns());
+        return withConnection((c, d) -> {
+            List<Reading> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, fromInclusive);
+                ps.setLong(2, toExclusive);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Reading.Builder b = Reading.of(measurement, rs.getLong(SqlTable.TIME));
+                        for (String tag : table.tagColumns()) {
+                            b.tag(tag, rs.getString(tag));
+                        }
+                        for (String field : table.fieldColumns()) {
+                            double v = rs.getDouble(field);
+                            b.field(field, rs.wasNull() ? null : v);
+                        }
+                        if (b.hasFields()) {
+                            out.add(b.build());
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Gives access to the sink's connection for companions (e.g. the ledger table) within its lock. */
     public synchronized <T> T withConnection(SqlWork<T> work) {
         migrate();

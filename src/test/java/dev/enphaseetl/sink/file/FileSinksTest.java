@@ -123,6 +123,34 @@ class FileSinksTest {
         assertThat(data.resolve("csv")).doesNotExist();
     }
 
+    @Test
+    void concurrentWritersOfOneFileNeverInterleaveOrRepeatTheHeader() throws Exception {
+        CsvFileSink a = new CsvFileSink(FileSinkConfig.csv(data));
+        CsvFileSink b = new CsvFileSink(FileSinkConfig.csv(data));
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            CsvFileSink sink = w % 2 == 0 ? a : b;
+            int writer = w;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    List<Reading> batch = new ArrayList<>();
+                    for (int k = 0; k < 20; k++) {
+                        batch.add(system("g" + writer, LAST_OF_DAY - 3600 + i * 20 + k, writer * 1000 + i + k / 100.0));
+                    }
+                    sink.deliver(batch);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        Path file = data.resolve("csv/system/system-2024-03-09.csv");
+        assertThat(read(file)).hasSize(4 * 50 * 20).allSatisfy(r -> assertThat(r.size()).isEqualTo(
+                CsvRows.header("system").size()));
+        assertThat(Files.readAllLines(file).stream().filter(l -> l.startsWith("time,"))).hasSize(1);
+    }
+
     static List<CSVRecord> read(Path file) throws Exception {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser p = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {

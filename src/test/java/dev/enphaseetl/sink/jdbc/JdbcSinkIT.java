@@ -67,6 +67,51 @@ class JdbcSinkIT {
 
     @ParameterizedTest
     @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
+    void readBackReturnsTheDeliveredReadings(String vendor) throws Exception {
+        open(vendor);
+        List<Reading> batch = TestReadings.batch(TestReadings.T0, 4);
+        sink.deliver(batch);
+
+        for (String m : List.of("system", "system_phase", "inverter", "meter")) {
+            List<Reading> expected = batch.stream().filter(r -> r.measurement().equals(m)).toList();
+            assertThat(sink.read(m, TestReadings.T0, TestReadings.T0 + 4 * 60)).as(m)
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        }
+        assertThat(sink.read("system", TestReadings.T0 + 60, TestReadings.T0 + 120)).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql", "mariadb" })
+    void reconnectsAfterTheServerDroppedTheConnection(String vendor) throws Exception {
+        open(vendor);
+        sink.deliver(TestReadings.batch(TestReadings.T0, 1));
+        String kill = vendor.equals("postgresql")
+                ? "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND pid <> pg_backend_pid()"
+                : null;
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            if (kill != null) {
+                s.execute(kill);
+            } else {
+                try (ResultSet rs = s.executeQuery("SELECT id FROM information_schema.processlist WHERE db = DATABASE()"
+                        + " AND id <> CONNECTION_ID()")) {
+                    List<Long> ids = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                    assertThat(ids).isNotEmpty();
+                    for (long id : ids) {
+                        s.execute("KILL " + id);
+                    }
+                }
+            }
+        }
+        sink.deliver(TestReadings.batch(TestReadings.T0 + 3600, 1));
+        assertThat(counts().get("system")).isEqualTo(2L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
     void upsertUpdatesValuesAndAbsentFieldsKeepTheirValue(String vendor) throws Exception {
         open(vendor);
         Reading first = Reading.of("system", TestReadings.T0).tag("gateway", "g1").field("production_w", 10.5)

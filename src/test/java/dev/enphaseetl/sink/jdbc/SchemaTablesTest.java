@@ -70,6 +70,17 @@ class SchemaTablesTest {
     }
 
     @Test
+    void migrationIndexListsExactlyTheSqlFilesOfTheFolder() throws Exception {
+        Path folder = Path.of("src/main/resources", IndexedMigrations.FOLDER);
+        List<String> onDisk;
+        try (var files = java.nio.file.Files.list(folder)) {
+            onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
+        }
+        assertThat(IndexedMigrations.readIndex(getClass().getClassLoader())).as(
+                "add every migration file to " + IndexedMigrations.INDEX).containsExactlyInAnyOrderElementsOf(onDisk);
+    }
+
+    @Test
     void upsertSqlPerDialect() {
         SqlTable t = new SqlTable("m", List.of("gateway"), List.of("v"));
         assertThat(SqlDialect.POSTGRESQL.upsert(t.name(), t.columns(), t.keyColumns(), t.updateColumns(), true))
