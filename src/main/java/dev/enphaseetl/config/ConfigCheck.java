@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.parse.Endpoint;
 import io.quarkus.runtime.StartupEvent;
 
@@ -18,11 +19,13 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class ConfigCheck {
 
-    void onStart(@Observes StartupEvent event, EnphaseConfig config) {
+    void onStart(@Observes StartupEvent event, EnphaseConfig config, GatewayRegistry registry) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Configuration error: " + String.join("; ", problems));
         }
+        // load the gateways now, so that a bad token or account setting stops the start, naming the key
+        registry.gateways();
     }
 
     public static List<String> problems(EnphaseConfig config) {

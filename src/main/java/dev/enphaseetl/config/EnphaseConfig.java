@@ -31,6 +31,35 @@ public interface EnphaseConfig {
 
     Poll poll();
 
+    Ledger ledger();
+
+    interface Ledger {
+        /** Recompute today's and yesterday's ledger rows from the SQL archive (needs the jdbc sink). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the recent days are recomputed. */
+        @WithDefault("15m")
+        String period();
+
+        /** Delay after start before the first recomputation. */
+        @WithName("first-delay")
+        @WithDefault("60s")
+        String firstDelay();
+
+        /** The time zone whose days the ledger counts, e.g. {@code Europe/Berlin}. */
+        @WithDefault("UTC")
+        String zone();
+
+        /** An interval between two readings that crosses midnight is split by time if not longer than this. */
+        @WithName("max-cross-day-gap")
+        @WithDefault("2h")
+        Duration maxCrossDayGap();
+
+        /** Where the yearly ledger CSV files go. Default {@code <data-dir>/ledger}. */
+        Optional<String> directory();
+    }
+
     /** Enphase accounts by name, for gateways that get their tokens from Enphase's cloud. */
     Map<String, Account> accounts();
 

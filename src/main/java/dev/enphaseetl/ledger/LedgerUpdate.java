@@ -1,0 +1,47 @@
+package dev.enphaseetl.ledger;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
+
+import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.sink.Sinks;
+
+/**
+ * Route step of the ledger timer: recomputes today's and yesterday's ledger rows from the SQL archive and writes them
+ * to the yearly CSV file and the {@code daily_ledger} table.
+ */
+@ApplicationScoped
+@Named("ledgerUpdate")
+public class LedgerUpdate {
+
+    private static final Logger LOG = Logger.getLogger(LedgerUpdate.class);
+
+    private final EnphaseConfig config;
+    private final Sinks sinks;
+    private LedgerRecompute recompute;
+
+    @Inject
+    public LedgerUpdate(EnphaseConfig config, Sinks sinks) {
+        this.config = config;
+        this.sinks = sinks;
+    }
+
+    public synchronized int recomputeRecent() {
+        if (recompute == null) {
+            EnphaseConfig.Ledger l = config.ledger();
+            Path dir = l.directory().map(Path::of).orElse(Path.of(config.dataDir(), "ledger"));
+            recompute = new LedgerRecompute(sinks.jdbcSink(), new LedgerConfig(ZoneId.of(l.zone()),
+                    l.maxCrossDayGap()), new LedgerCsvStore(dir), new LedgerJdbcStore(sinks.jdbcSink()));
+        }
+        List<LedgerDay> days = recompute.recomputeRecent();
+        LOG.debugf("ledger: %d day rows recomputed", days.size());
+        return days.size();
+    }
+}
