@@ -279,6 +279,15 @@ public interface EnphaseConfig {
         /** The gateway's serial number (needed with {@code account}: tokens are made per serial). */
         Optional<String> serial();
 
+        /**
+         * User for HTTP digest authentication of legacy firmware (below 7). Default: {@code envoy} with the last six
+         * digits of the serial (read from /info) as password.
+         */
+        Optional<String> username();
+
+        /** Password for {@link #username()}. */
+        Optional<String> password();
+
         /** SHA-256 fingerprint of the gateway's certificate to require; without it the first one seen is pinned. */
         @WithName("certificate-sha256")
         Optional<String> certificateSha256();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -20,25 +21,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.enphaseetl.auth.GatewayTokens;
+import dev.enphaseetl.auth.LegacyPasswords;
 import dev.enphaseetl.auth.Token;
 import dev.enphaseetl.auth.TokenManager;
 import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.pipeline.GatewayStates;
 import dev.enphaseetl.pipeline.PollTask;
 
 /**
@@ -56,18 +65,23 @@ public class GatewayFetcher {
     private final CloseableHttpClient client;
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
+    private final Function<String, Optional<String>> serials;
 
     @Inject
-    public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens) {
+    public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states) {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
-                config.http().insecure()), tokens.manager(), Timeout.of(config.http().connectTimeout()),
-                Timeout.of(config.http().responseTimeout()));
+                config.http().insecure()), tokens.manager(), states::serial,
+                Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()));
     }
 
-    public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Timeout connectTimeout,
-            Timeout responseTimeout) {
+    /**
+     * @param serials the serial of a gateway by id, as /info told it (for the default legacy digest password)
+     */
+    public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
+            Timeout connectTimeout, Timeout responseTimeout) {
         this.trust = trust;
         this.tokens = tokens;
+        this.serials = serials;
         SSLContext ssl;
         try {
             ssl = SSLContext.getInstance("TLS");
@@ -80,11 +94,13 @@ public class GatewayFetcher {
                         .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(ssl)
                                 .setHostnameVerifier(NoopHostnameVerifier.INSTANCE).buildClassic())
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout)
-                                .setSocketTimeout(responseTimeout).build())
+                                .setSocketTimeout(responseTimeout)
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2)).build())
                         .setMaxConnTotal(256).setMaxConnPerRoute(2).build())
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build())
                 .disableCookieManagement()
-                .disableAutomaticRetries()
+                // a kept-alive connection the gateway closed meanwhile (it reboots nightly) is retried once
+                .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ofSeconds(1)))
                 .build();
     }
 
@@ -124,7 +140,7 @@ public class GatewayFetcher {
         }
         get.setHeader(HttpHeaders.ACCEPT, "application/json, application/xml;q=0.9, */*;q=0.5");
         try {
-            return client.execute(get, response -> {
+            return client.execute(get, digestContext(gw), response -> {
                 HttpEntity entity = response.getEntity();
                 String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
                 ContentType ct = entity == null ? null : ContentType.parseLenient(entity.getContentType());
@@ -143,6 +159,30 @@ public class GatewayFetcher {
             throw new GatewayException(GatewayException.Reason.UNREACHABLE, task + ": " + e.getClass().getSimpleName()
                     + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Credentials for HTTP digest, which legacy firmware asks for on some endpoints: the configured user, else
+     * {@code envoy} with the last six digits of the serial. HttpClient only answers a digest challenge with them; they
+     * are never sent unasked.
+     */
+    private HttpClientContext digestContext(GatewayTarget gw) {
+        HttpClientContext ctx = HttpClientContext.create();
+        String user = gw.username();
+        String password = gw.password();
+        if (user == null) {
+            Optional<String> serial = serials.apply(gw.id());
+            if (serial.isEmpty()) {
+                return ctx;
+            }
+            user = "envoy";
+            password = LegacyPasswords.envoyPassword(serial.get());
+        }
+        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+        credentials.setCredentials(new AuthScope(gw.baseUrl().getHost(), -1),
+                new UsernamePasswordCredentials(user, password == null ? new char[0] : password.toCharArray()));
+        ctx.setCredentialsProvider(credentials);
+        return ctx;
     }
 
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */

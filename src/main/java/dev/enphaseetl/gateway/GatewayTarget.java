@@ -7,15 +7,20 @@ import java.util.Objects;
 /**
  * One gateway as the pipeline polls it: a stable {@code id} (for logs, state and the in-flight guard), its base URL,
  * the bearer token if any, extra tags for every reading, and the pinned SHA-256 of its certificate if any (without one
- * the certificate is trusted on first use).
+ * the certificate is trusted on first use), and digest credentials for legacy firmware if configured.
  *
  * <p>
  * {@link #toString()} never shows the token.
  */
-public record GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags, String certificateSha256) {
+public record GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags, String certificateSha256,
+        String username, String password) {
 
     public GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags) {
-        this(id, baseUrl, token, tags, null);
+        this(id, baseUrl, token, tags, null, null, null);
+    }
+
+    public GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags, String certificateSha256) {
+        this(id, baseUrl, token, tags, certificateSha256, null, null);
     }
 
     public GatewayTarget {

@@ -1,8 +1,10 @@
 package dev.enphaseetl.pipeline;
 
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +18,10 @@ import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.parse.Endpoint;
 
 /**
- * Decides which polls start when an endpoint's timer fires: one task per gateway, except where the previous poll of
- * the same gateway and endpoint is still in flight. The guard makes "never two polls of the same gateway endpoint at
- * once" hold however slow a gateway is, and bounds the poll queue to gateways x endpoints.
+ * Decides which polls start when an endpoint's timer fires. At most one request is in flight per gateway: while a
+ * gateway is busy, further due endpoints wait in its queue (an endpoint waits at most once: a second tick of the same
+ * endpoint while it waits adds nothing) and start, in order, as the running poll is released. A slow or dead gateway
+ * so holds back only its own polls, and the poll queue never holds more than one task per gateway.
  */
 @ApplicationScoped
 @Named("pollScheduler")
@@ -26,7 +29,18 @@ public class PollScheduler {
 
     private static final Logger LOG = Logger.getLogger(PollScheduler.class);
 
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** The gateway's state: whether a poll runs, and which endpoints wait. Guarded by itself. */
+    private static final class GatewayQueue {
+        private final GatewayTarget gateway;
+        private final LinkedHashSet<Endpoint> waiting = new LinkedHashSet<>();
+        private boolean busy;
+
+        GatewayQueue(GatewayTarget gateway) {
+            this.gateway = gateway;
+        }
+    }
+
+    private final Map<String, GatewayQueue> queues = new ConcurrentHashMap<>();
     private final GatewayRegistry registry;
 
     @Inject
@@ -40,23 +54,60 @@ public class PollScheduler {
         List<GatewayTarget> gateways = registry.gateways();
         List<PollTask> tasks = new ArrayList<>(gateways.size());
         for (GatewayTarget g : gateways) {
-            PollTask task = new PollTask(g, endpoint);
-            if (inFlight.add(task.key())) {
-                tasks.add(task);
-            } else {
-                LOG.debugf("skipping %s: the previous poll is still in flight", task);
+            GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
+            synchronized (q) {
+                if (q.busy) {
+                    if (!q.waiting.add(endpoint)) {
+                        LOG.debugf("gateway %s: %s is still waiting from its previous tick", g.id(), endpoint.id());
+                    }
+                } else {
+                    q.busy = true;
+                    tasks.add(new PollTask(g, endpoint));
+                }
             }
         }
         return tasks;
     }
 
-    public void release(PollTask task) {
-        if (task != null) {
-            inFlight.remove(task.key());
+    /**
+     * Ends a poll; returns the gateway's next waiting poll, which the caller must start (and release in turn), or
+     * {@code null} when none waits.
+     */
+    public PollTask release(PollTask task) {
+        if (task == null) {
+            return null;
+        }
+        GatewayQueue q = queues.get(task.gateway().id());
+        if (q == null) {
+            return null;
+        }
+        synchronized (q) {
+            Iterator<Endpoint> it = q.waiting.iterator();
+            if (it.hasNext()) {
+                Endpoint next = it.next();
+                it.remove();
+                return new PollTask(q.gateway, next);
+            }
+            q.busy = false;
+            return null;
         }
     }
 
-    public int inFlightCount() {
-        return inFlight.size();
+    /** Gateways with a poll running. */
+    public int busyGateways() {
+        return (int) queues.values().stream().filter(q -> {
+            synchronized (q) {
+                return q.busy;
+            }
+        }).count();
+    }
+
+    /** Polls waiting for their gateway. */
+    public int waitingPolls() {
+        return queues.values().stream().mapToInt(q -> {
+            synchronized (q) {
+                return q.waiting.size();
+            }
+        }).sum();
     }
 }

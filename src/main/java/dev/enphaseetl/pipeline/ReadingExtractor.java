@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,17 +26,18 @@ public class ReadingExtractor {
 
     private final PayloadParser parser;
     private final PollProblems problems;
-    private final Map<String, GatewayState> states = new ConcurrentHashMap<>();
+    private final GatewayStates states;
 
     @Inject
-    public ReadingExtractor(PayloadParser parser, PollProblems problems) {
+    public ReadingExtractor(PayloadParser parser, PollProblems problems, GatewayStates states) {
         this.parser = parser;
         this.problems = problems;
+        this.states = states;
     }
 
     public List<Reading> extract(Fetched fetched) throws PayloadException {
         PollTask task = fetched.task();
-        GatewayState state = states.computeIfAbsent(task.gateway().id(), id -> new GatewayState());
+        GatewayState state = states.of(task.gateway().id());
         List<Reading> readings;
         try {
             String gateway = state.serial().orElse(task.gateway().id());
@@ -58,9 +58,5 @@ public class ReadingExtractor {
             tagged.add(new Reading(r.measurement(), new TreeMap<>(tags), r.fields(), r.time()));
         }
         return tagged;
-    }
-
-    public GatewayState state(String gatewayId) {
-        return states.computeIfAbsent(gatewayId, id -> new GatewayState());
     }
 }

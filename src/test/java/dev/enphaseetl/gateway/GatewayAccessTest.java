@@ -1,0 +1,126 @@
+package dev.enphaseetl.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.enphaseetl.auth.RenewalPolicy;
+import dev.enphaseetl.auth.StaticTokenSource;
+import dev.enphaseetl.auth.TokenManager;
+import dev.enphaseetl.parse.Endpoint;
+import dev.enphaseetl.pipeline.PollTask;
+import dev.enphaseetl.simulator.GatewaySimulator;
+import dev.enphaseetl.simulator.SimulatorConfig;
+
+/** The fetcher against the real simulator over real HTTP and TLS: tokens, certificate pinning, legacy digest. */
+class GatewayAccessTest {
+
+    @TempDir
+    Path dir;
+
+    private static String fakeJwt(String jti) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"alg\":\"ES256\",\"typ\":\"JWT\"}";
+        String payload = "{\"enphaseUser\":\"owner\",\"exp\":4102444800,\"iat\":1700000000,\"jti\":\"" + jti + "\"}";
+        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(
+                        "sig".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private GatewayFetcher fetcher(TokenManager tokens, Map<String, String> serials) {
+        TrustOnFirstUse trust = new TrustOnFirstUse(dir.resolve("known-gateways.properties"), Map.of(), false);
+        return new GatewayFetcher(trust, tokens, id -> Optional.ofNullable(serials.get(id)), Timeout.ofSeconds(5),
+                Timeout.ofSeconds(5));
+    }
+
+    private static TokenManager tokens(String gatewayId, String jwt) throws Exception {
+        TokenManager m = new TokenManager(Clock.systemUTC(), RenewalPolicy.defaults());
+        if (jwt != null) {
+            m.register(gatewayId, new StaticTokenSource(jwt, "test"));
+        }
+        return m;
+    }
+
+    @Test
+    void rightTokenGetsDataAndAWrongTokenOneClearErrorNamingTheGateway() throws Exception {
+        try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(0).build())) {
+            sim.start();
+            URI base = URI.create(sim.baseUrl(0, true));
+            GatewayTarget good = new GatewayTarget("gw-a", base, null, Map.of());
+            Fetched ok = fetcher(tokens("gw-a", SimulatorConfig.DEV_TOKEN), Map.of())
+                    .fetch(new PollTask(good, Endpoint.API_V1_PRODUCTION));
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).contains("wattsNow");
+
+            String wrong = fakeJwt("not-the-gateways-token");
+            GatewayFetcher f = fetcher(tokens("gw-a", wrong), Map.of());
+            Fetched refused = f.fetch(new PollTask(good, Endpoint.API_V1_PRODUCTION));
+            assertThat(refused.status()).isEqualTo(401);
+            assertThatThrownBy(() -> f.requireAnswer(refused)).isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("gateway gw-a").hasMessageContaining("rejected the token")
+                    .hasMessageNotContaining(wrong)
+                    .satisfies(e -> assertThat(((GatewayException) e).reason())
+                            .isEqualTo(GatewayException.Reason.AUTH));
+        }
+    }
+
+    @Test
+    void aChangedCertificateIsRefusedNamingOldAndNewFingerprints() throws Exception {
+        TokenManager tokens = tokens("gw", SimulatorConfig.DEV_TOKEN);
+        GatewayFetcher f = fetcher(tokens, Map.of());
+        int port;
+        String first;
+        try (GatewaySimulator a = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(0).build())) {
+            port = a.start().https();
+            first = a.certificateSha256();
+            GatewayTarget gw = new GatewayTarget("gw", URI.create(a.baseUrl(0, true)), null, Map.of());
+            assertThat(f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)).status()).isEqualTo(200);
+        }
+        try (GatewaySimulator b = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(port)
+                .build())) {
+            b.start();
+            String second = b.certificateSha256();
+            assertThat(second).isNotEqualTo(first);
+            GatewayTarget gw = new GatewayTarget("gw", URI.create(b.baseUrl(0, true)), null, Map.of());
+            assertThatThrownBy(() -> f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)))
+                    .isInstanceOf(GatewayException.class)
+                    .hasMessageContaining(CertificateFingerprints.normalize(first))
+                    .hasMessageContaining(CertificateFingerprints.normalize(second))
+                    .hasMessageContaining("Refusing to connect");
+        }
+    }
+
+    @Test
+    void legacyFirmwareDigestAuthWithTheSerialDerivedPassword() throws Exception {
+        try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().httpPort(0).httpsPort(-1)
+                .firmware("5.0.62").build())) {
+            sim.start();
+            String serial = sim.gateway(0).serial();
+            GatewayTarget gw = new GatewayTarget("legacy", URI.create(sim.baseUrl(0, false)), null, Map.of());
+            PollTask inverters = new PollTask(gw, Endpoint.API_V1_PRODUCTION_INVERTERS);
+
+            // serial not known yet: the digest challenge cannot be answered
+            assertThat(fetcher(tokens("legacy", null), Map.of()).fetch(inverters).status()).isEqualTo(401);
+
+            Fetched ok = fetcher(tokens("legacy", null), Map.of("legacy", serial)).fetch(inverters);
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).contains("serialNumber");
+
+            GatewayTarget wrongUser = new GatewayTarget("legacy", gw.baseUrl(), null, Map.of(), null, "envoy",
+                    "000000");
+            assertThat(fetcher(tokens("legacy", null), Map.of("legacy", serial))
+                    .fetch(new PollTask(wrongUser, Endpoint.API_V1_PRODUCTION_INVERTERS)).status()).isEqualTo(401);
+        }
+    }
+}
