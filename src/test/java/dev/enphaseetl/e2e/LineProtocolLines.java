@@ -15,6 +15,19 @@ final class LineProtocolLines {
         String seriesKey() {
             return measurement + tags + "@" + time;
         }
+
+        /**
+         * The point InfluxDB and the SQL upserts keep when {@code later} (same series and time) is written after this
+         * one: fields of both, the later value winning.
+         */
+        Point mergedWith(Point later) {
+            if (!seriesKey().equals(later.seriesKey())) {
+                throw new IllegalArgumentException(seriesKey() + " vs " + later.seriesKey());
+            }
+            Map<String, Double> merged = new TreeMap<>(fields);
+            merged.putAll(later.fields);
+            return new Point(measurement, tags, merged, time);
+        }
     }
 
     private LineProtocolLines() {
