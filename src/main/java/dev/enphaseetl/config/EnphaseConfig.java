@@ -33,6 +33,17 @@ public interface EnphaseConfig {
 
     Ledger ledger();
 
+    Status status();
+
+    interface Status {
+        /** Print the one-line status and refresh the gauges. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("60s")
+        String period();
+    }
+
     interface Ledger {
         /** Recompute today's and yesterday's ledger rows from the SQL archive (needs the jdbc sink). */
         @WithDefault("true")

@@ -47,6 +47,7 @@ import dev.enphaseetl.auth.Token;
 import dev.enphaseetl.auth.TokenManager;
 import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.pipeline.GatewayStates;
 import dev.enphaseetl.pipeline.PollTask;
 
@@ -66,12 +67,14 @@ public class GatewayFetcher {
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
     private final Function<String, Optional<String>> serials;
+    private PipelineMetrics metrics;
 
     @Inject
-    public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states) {
+    public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
                 config.http().insecure()), tokens.manager(), states::serial,
                 Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()));
+        this.metrics = metrics;
     }
 
     /**
@@ -119,6 +122,7 @@ public class GatewayFetcher {
         } catch (TokenUnavailableException e) {
             throw new GatewayException(GatewayException.Reason.AUTH, task + ": no usable token: " + e.getMessage());
         }
+        long started = System.nanoTime();
         Fetched f = get(task, bearer);
         if ((f.status() == 401 || f.status() == 403) && bearer != null) {
             Optional<Token> fresh = tokens.onRejected(gw.id(), bearer);
@@ -128,6 +132,9 @@ public class GatewayFetcher {
         }
         if (f.status() < 400 && bearer != null) {
             tokens.onAccepted(gw.id());
+        }
+        if (metrics != null) {
+            metrics.pollDuration(task.endpoint().id(), java.time.Duration.ofNanos(System.nanoTime() - started));
         }
         return f;
     }

@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.gateway.Fetched;
+import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.gateway.GatewayException;
 import dev.enphaseetl.parse.PayloadException;
 
@@ -35,11 +36,13 @@ public class PollProblems {
     private final ProblemLog gatewayProblems = new ProblemLog(LOG);
     private final ProblemLog endpointProblems = new ProblemLog(LOG);
     private final DeadLetters deadLetters;
+    private final PipelineMetrics metrics;
     private final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
 
     @Inject
-    public PollProblems(DeadLetters deadLetters) {
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics) {
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
     }
 
     /** The gateway could not be read; one ERROR/WARN line per gateway and reason. */
@@ -47,6 +50,8 @@ public class PollProblems {
         PollTask task = exchange.getProperty(TASK, PollTask.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof GatewayException ge ? ge.reason().name() : e.getClass().getSimpleName();
+        metrics.poll(task.endpoint().id(), "failed");
+        metrics.pollFailure(reason.toLowerCase(java.util.Locale.ROOT));
         Logger.Level level = e instanceof GatewayException ge && ge.reason() == GatewayException.Reason.AUTH
                 || e instanceof GatewayException g2 && g2.reason() == GatewayException.Reason.TLS
                         ? Logger.Level.ERROR
@@ -60,6 +65,8 @@ public class PollProblems {
         Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof PayloadException ? e.getMessage() : e.toString();
+        metrics.poll(fetched.task().endpoint().id(), "rejected");
+        metrics.pollFailure("payload_rejected");
         var file = deadLetters.parkPayload(fetched, reason);
         endpointProblems.problem(fetched.task().key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
                 + fetched.task().gateway().id() + " endpoint " + fetched.task().endpoint().id()
@@ -82,9 +89,14 @@ public class PollProblems {
 
     /** The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): say so once. */
     public void notAvailable(PollTask task, String reason) {
+        metrics.poll(task.endpoint().id(), "not_available");
         endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, "Gateway " + task.gateway().id()
                 + " endpoint " + task.endpoint().id() + " is not available on this firmware: " + reason
                 + " (reported once)");
+    }
+
+    public boolean hasGatewayProblem(String gatewayId) {
+        return gatewayProblems.hasProblem(gatewayId);
     }
 
     /** When each gateway last gave a usable answer. */
@@ -95,6 +107,7 @@ public class PollProblems {
     /** A poll went through: clear problems, logging their recovery. */
     public void succeeded(PollTask task) {
         lastGood.put(task.gateway().id(), Instant.now());
+        metrics.poll(task.endpoint().id(), "ok");
         gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again");
         endpointProblems.ok(task.key(), "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " delivers data again");

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.spool.DurableFiles;
 import dev.enphaseetl.spool.SpoolCodec;
@@ -42,10 +43,12 @@ public class SinkDeadLetters {
 
     private final Path root;
     private final Sinks sinks;
+    private final PipelineMetrics metrics;
     private final AtomicLong sequence = new AtomicLong();
 
     @Inject
-    public SinkDeadLetters(EnphaseConfig config, Sinks sinks) {
+    public SinkDeadLetters(EnphaseConfig config, Sinks sinks, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.root = Path.of(config.dataDir(), "dead-letter");
         this.sinks = sinks;
     }
@@ -67,6 +70,7 @@ public class SinkDeadLetters {
         rejected.forEach(r -> byReason.computeIfAbsent(r.reason(), k -> new java.util.ArrayList<>()).add(r.reading()));
         for (Map.Entry<String, List<Reading>> group : byReason.entrySet()) {
             Path file = write(sink, group.getValue(), group.getKey(), first, attempts);
+            metrics.deadLettered(sink, group.getValue().size());
             LOG.warnf("Sink %s refused %d of %d readings: %s; parked in %s", sink, group.getValue().size(),
                     readings.size(), group.getKey(), file);
         }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.sink.file.CsvFileSink;
@@ -30,14 +31,16 @@ public class Sinks {
     private final Path dataDir;
     private final EnphaseConfig.Sink config;
     private final SinkStatus status;
+    private final PipelineMetrics metrics;
     private LineProtocolFileSink lineProtocol;
     private CsvFileSink csv;
     private InfluxSink influx;
     private JdbcSink jdbc;
 
     @Inject
-    public Sinks(EnphaseConfig enphase, SinkStatus status) {
+    public Sinks(EnphaseConfig enphase, SinkStatus status, PipelineMetrics metrics) {
         this.status = status;
+        this.metrics = metrics;
         this.dataDir = Path.of(enphase.dataDir());
         this.config = enphase.sink();
     }
@@ -62,8 +65,10 @@ public class Sinks {
         try {
             delivery.run();
             status.delivered(sink, readings.size());
+            metrics.delivered(sink, readings.size());
         } catch (RuntimeException e) {
             status.failed(sink, e.getMessage());
+            metrics.deliveryFailed(sink, readings.size());
             throw e;
         }
     }

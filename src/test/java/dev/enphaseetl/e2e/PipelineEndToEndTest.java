@@ -29,7 +29,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.enphaseetl.render.CsvRows;
+import dev.enphaseetl.health.StatusLine;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
@@ -166,6 +170,27 @@ class PipelineEndToEndTest {
         } finally {
             post(http, "/query", "q=" + enc("DROP DATABASE " + db));
         }
+    }
+
+    @Inject
+    StatusLine statusLine;
+
+    @Test
+    void healthMetricsAndStatusLineCoverGatewaysAndSinks() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> measurements(lineProtocolLines()).contains("system"));
+        RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body("status", Matchers.equalTo("UP"))
+                .body("checks[0].data.'sink.lineprotocol.reachable'", Matchers.equalTo("yes"))
+                .body("checks[0].data.'gateway.200509000001.token'", Matchers.equalTo("UP"));
+        String line = statusLine.print();
+        assertThat(line).startsWith("gateways OK 1/1").contains("lineprotocol ").contains("csv ");
+        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("enphase_polls_total{endpoint=\"production-json\",outcome=\"ok\"")
+                .contains("enphase_sink_points_total{sink=\"lineprotocol\"")
+                .contains("enphase_spool_depth{sink=\"csv\"")
+                .contains("enphase_token_days_left{gateway=\"200509000001\"")
+                .contains("enphase_poll_duration_seconds_count{endpoint=\"production-json\"");
     }
 
     private static String enc(String s) {

@@ -1,0 +1,78 @@
+package dev.enphaseetl.health;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The pipeline's Prometheus metrics ({@code /q/metrics}): polls by endpoint and outcome, poll failures by reason,
+ * poll duration, readings delivered and failed per sink, dead-lettered readings per sink, spool depth per sink and
+ * token days left per gateway.
+ */
+@ApplicationScoped
+public class PipelineMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    @Inject
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** outcome: ok, not_available, rejected, failed. */
+    public void poll(String endpoint, String outcome) {
+        Counter.builder("enphase_polls").description("polls of gateway endpoints by outcome").tag("endpoint", endpoint)
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void pollFailure(String reason) {
+        Counter.builder("enphase_poll_failures").description("failed polls by reason").tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    public void pollDuration(String endpoint, Duration d) {
+        Timer.builder("enphase_poll_duration").description("time to fetch one endpoint of one gateway")
+                .tag("endpoint", endpoint).register(registry).record(d);
+    }
+
+    public void delivered(String sink, int readings) {
+        Counter.builder("enphase_sink_points").description("readings confirmed by a sink").tag("sink", sink)
+                .register(registry).increment(readings);
+    }
+
+    public void deliveryFailed(String sink, int readings) {
+        Counter.builder("enphase_sink_failed_points").description("readings a sink failed to take (retried)")
+                .tag("sink", sink).register(registry).increment(readings);
+    }
+
+    public void deadLettered(String sink, int readings) {
+        Counter.builder("enphase_sink_dead_lettered_points").description("readings parked in dead-letter")
+                .tag("sink", sink).register(registry).increment(readings);
+    }
+
+    public void spoolDepth(String sink, long entries) {
+        gauge("enphase_spool_depth", "entries waiting in a sink's spool", "sink", sink).set(entries);
+    }
+
+    public void tokenDaysLeft(String gateway, long days) {
+        gauge("enphase_token_days_left", "days until the gateway's token expires", "gateway", gateway).set(days);
+    }
+
+    private AtomicLong gauge(String name, String description, String tag, String value) {
+        return gauges.computeIfAbsent(name + "|" + value, k -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder(name, holder, AtomicLong::get).description(description).tag(tag, value).register(registry);
+            return holder;
+        });
+    }
+}

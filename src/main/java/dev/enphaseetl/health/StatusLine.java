@@ -1,0 +1,62 @@
+package dev.enphaseetl.health;
+
+import java.util.StringJoiner;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
+
+import dev.enphaseetl.auth.GatewayTokens;
+import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.gateway.GatewayRegistry;
+import dev.enphaseetl.pipeline.PollProblems;
+import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.spool.Spool;
+
+/**
+ * The one-line status printed each minute (route {@code status-line}): gateways answering, readings written per sink
+ * and spool depth; it also refreshes the spool-depth and token gauges of {@link PipelineMetrics}.
+ */
+@ApplicationScoped
+@Named("statusLine")
+public class StatusLine {
+
+    private static final Logger LOG = Logger.getLogger("dev.enphaseetl.status");
+
+    @Inject
+    GatewayRegistry gateways;
+    @Inject
+    PollProblems polls;
+    @Inject
+    SinkStatus sinks;
+    @Inject
+    SinkSwitches switches;
+    @Inject
+    Spool spool;
+    @Inject
+    GatewayTokens tokens;
+    @Inject
+    PipelineMetrics metrics;
+
+    public String print() {
+        int total = gateways.gateways().size();
+        long ok = gateways.gateways().stream().filter(g -> !polls.hasGatewayProblem(g.id())).count();
+        StringJoiner line = new StringJoiner(" | ");
+        line.add("gateways OK " + ok + "/" + total);
+        for (String sink : switches.enabled()) {
+            long depth = PipelineReadiness.depth(spool.directory(sink));
+            metrics.spoolDepth(sink, depth);
+            long written = sinks.outcome(sink).map(SinkStatus.Outcome::delivered).orElse(0L);
+            boolean failing = sinks.outcome(sink).map(o -> !o.ok()).orElse(false);
+            line.add(sink + " " + written + " written, spool " + depth + (failing ? " (FAILING)" : ""));
+        }
+        for (TokenStatus t : tokens.statuses()) {
+            t.daysLeft().ifPresent(d -> metrics.tokenDaysLeft(t.gatewayId(), d));
+        }
+        String text = line.toString();
+        LOG.info(text);
+        return text;
+    }
+}
