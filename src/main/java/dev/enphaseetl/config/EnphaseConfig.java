@@ -343,5 +343,11 @@ public interface EnphaseConfig {
         @WithName("https-port")
         @WithDefault("0")
         int httpsPort();
+
+        /**
+         * A folder of real gateway captures (named like {@code production.json_details_1}, statuses from
+         * {@code NAME_log.json}) to serve instead of simulated values: the whole pipeline runs on a real device's data.
+         */
+        Optional<String> captures();
     }
 }

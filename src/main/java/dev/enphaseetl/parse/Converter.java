@@ -75,6 +75,10 @@ public final class Converter {
         for (Endpoint ep : ORDER) {
             Path file = files.get(ep);
             if (file == null) {
+                if (ep == Endpoint.IVP_METERS) {
+                    // as the pipeline does when a firmware does not offer /ivp/meters: no CT meters
+                    state.setMeters(List.of());
+                }
                 continue;
             }
             String body = Files.readString(file, StandardCharsets.UTF_8);

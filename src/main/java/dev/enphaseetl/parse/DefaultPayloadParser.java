@@ -40,6 +40,10 @@ public class DefaultPayloadParser implements PayloadParser {
             if (endpoint == Endpoint.API_V1_PRODUCTION) {
                 state.setApiV1(ApiV1Status.UNAVAILABLE, null);
             }
+            if (endpoint == Endpoint.IVP_METERS && state.meters().isEmpty()) {
+                // a firmware without /ivp/meters has no CT meters
+                state.setMeters(List.of());
+            }
             throw e;
         } catch (PayloadException e) {
             throw e;

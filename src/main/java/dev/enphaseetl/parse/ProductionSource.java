@@ -21,6 +21,11 @@ enum ProductionSource {
 
     static ProductionSource decide(GatewayState state) {
         ProductionSnapshot pj = state.production().orElse(null);
+        if (pj == null && state.meters().isEmpty()) {
+            // whether a production CT exists is not known yet (neither /ivp/meters nor /production.json was seen):
+            // deciding now could archive /api/v1/production values for a gateway whose best source is its CT
+            return UNDECIDED;
+        }
         boolean productionCt = state.hasEnabledMeter("production") || pj != null && pj.hasActiveProductionEim();
         if (productionCt) {
             if (pj == null) {

@@ -28,8 +28,10 @@ public class EmbeddedSimulator {
     public synchronized List<GatewayTarget> start() {
         if (simulator == null) {
             EnphaseConfig.Simulator c = config.simulator();
-            simulator = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(c.httpsPort())
-                    .gatewayCount(c.gateways()).seed(c.seed()).build());
+            SimulatorConfig.Builder b = SimulatorConfig.builder().httpPort(-1).httpsPort(c.httpsPort())
+                    .gatewayCount(c.gateways()).seed(c.seed());
+            c.captures().ifPresent(dir -> b.captureDir(java.nio.file.Path.of(dir)));
+            simulator = new GatewaySimulator(b.build());
             simulator.start();
         }
         List<GatewayTarget> targets = new ArrayList<>();

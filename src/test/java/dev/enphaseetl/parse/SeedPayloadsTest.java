@@ -113,6 +113,7 @@ class SeedPayloadsTest {
         long deviceTime = Fixtures.seedJson("production.json").get("production").get(0).get("readingTime").longValue();
         GatewayState state = new GatewayState();
         state.observeDeviceTime(deviceTime);
+        state.setMeters(List.of()); // /ivp/meters told: no CT meters, so /api/v1/production is the source
         List<Reading> out = parse(Endpoint.API_V1_PRODUCTION, "api_v1_production.json", state);
         assertThat(out).hasSize(1);
         Reading s = one(out, "system", Map.of());
@@ -125,8 +126,19 @@ class SeedPayloadsTest {
 
     @Test
     void apiV1ProductionWithoutAnyDeviceTimeIsRejectedWithReason() {
-        assertThatThrownBy(() -> parse(Endpoint.API_V1_PRODUCTION, "api_v1_production.json", new GatewayState()))
+        GatewayState state = new GatewayState();
+        state.setMeters(List.of());
+        assertThatThrownBy(() -> parse(Endpoint.API_V1_PRODUCTION, "api_v1_production.json", state))
                 .isExactlyInstanceOf(PayloadException.class).hasMessageContaining("no timestamp");
+    }
+
+    @Test
+    void apiV1ProductionWaitsUntilItIsKnownWhetherAProductionCtExists() throws Exception {
+        GatewayState state = new GatewayState();
+        state.observeDeviceTime(Fixtures.seedJson("production.json").get("production").get(0).get("readingTime")
+                .longValue());
+        // neither /ivp/meters nor /production.json seen: a CT may be the better source, so nothing is archived yet
+        assertThat(parse(Endpoint.API_V1_PRODUCTION, "api_v1_production.json", state)).isEmpty();
     }
 
     @Test
