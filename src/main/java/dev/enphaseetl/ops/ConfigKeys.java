@@ -25,16 +25,24 @@ import io.smallrye.config.WithParentName;
 public final class ConfigKeys {
 
     private final List<String> patterns;
+    private final Map<String, String> defaults;
 
-    private ConfigKeys(List<String> patterns) {
+    private ConfigKeys(List<String> patterns, Map<String, String> defaults) {
         this.patterns = List.copyOf(patterns);
+        this.defaults = Map.copyOf(defaults);
     }
 
     public static ConfigKeys fromEnphaseConfig() {
         List<String> out = new ArrayList<>();
+        Map<String, String> defaults = new java.util.LinkedHashMap<>();
         String prefix = EnphaseConfig.class.getAnnotation(ConfigMapping.class).prefix();
-        collect(EnphaseConfig.class, prefix, out);
-        return new ConfigKeys(out);
+        collect(EnphaseConfig.class, prefix, out, defaults);
+        return new ConfigKeys(out, defaults);
+    }
+
+    /** The {@code @WithDefault} value of a concrete key (no map or list segment), if it has one. */
+    public Optional<String> defaultValue(String key) {
+        return Optional.ofNullable(defaults.get(key));
     }
 
     /** Key patterns such as {@code enphase.sink.influxdb.url}, {@code enphase.poll.*.period}, {@code enphase.gateways[*].host}. */
@@ -78,40 +86,44 @@ public final class ConfigKeys {
         return key.matches(regex);
     }
 
-    private static void collect(Class<?> group, String prefix, List<String> out) {
+    private static void collect(Class<?> group, String prefix, List<String> out, Map<String, String> defaults) {
         for (Method m : group.getMethods()) {
             if (m.getParameterCount() != 0 || m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
             String name = m.isAnnotationPresent(WithParentName.class) ? null : name(m);
             String path = name == null ? prefix : prefix + "." + name;
-            addType(m.getGenericReturnType(), path, out);
+            addType(m.getGenericReturnType(), path, out, defaults);
+            io.smallrye.config.WithDefault d = m.getAnnotation(io.smallrye.config.WithDefault.class);
+            if (d != null && !path.contains("*")) {
+                defaults.put(path, d.value());
+            }
         }
     }
 
-    private static void addType(Type type, String path, List<String> out) {
+    private static void addType(Type type, String path, List<String> out, Map<String, String> defaults) {
         if (type instanceof ParameterizedType pt) {
             Class<?> raw = (Class<?>) pt.getRawType();
             Type[] args = pt.getActualTypeArguments();
             if (raw == Optional.class) {
-                addType(args[0], path, out);
+                addType(args[0], path, out, defaults);
                 return;
             }
             if (List.class.isAssignableFrom(raw)) {
                 if (args[0] instanceof Class<?> c && c.isInterface() && isGroup(c)) {
-                    collect(c, path + "[*]", out);
+                    collect(c, path + "[*]", out, defaults);
                 } else {
                     out.add(path);
                 }
                 return;
             }
             if (Map.class.isAssignableFrom(raw)) {
-                addType(args[1], path + ".*", out);
+                addType(args[1], path + ".*", out, defaults);
                 return;
             }
         }
         if (type instanceof Class<?> c && c.isInterface() && isGroup(c)) {
-            collect(c, path, out);
+            collect(c, path, out, defaults);
             return;
         }
         out.add(path);

@@ -61,6 +61,15 @@ public final class RouteValidator {
     private final List<Problem> problems = new ArrayList<>();
     /** id -> where it was first seen ("file:line"). */
     private final Map<String, String> seenIds = new LinkedHashMap<>();
+    /** Static endpoint URIs of the current file (from, to, wireTap, ...) with their options, to resolve in Camel. */
+    private final List<EndpointRef> endpointRefs = new ArrayList<>();
+
+    private record EndpointRef(Node at, String uri, Map<String, String> parameters, Map<String, Node> parameterNodes) {
+    }
+
+    private static final java.util.Set<String> URI_STEPS = java.util.Set.of("from", "to", "wireTap", "enrich",
+            "pollEnrich", "interceptSendToEndpoint");
+
     /** route ids (route: only, not routeConfiguration or step ids) in the order seen. */
     private final List<String> routeIds = new ArrayList<>();
 
@@ -160,6 +169,7 @@ public final class RouteValidator {
             problems.add(new Problem(file, 1, "empty file"));
             return;
         }
+        endpointRefs.clear();
         checkStructure(file, root);
         loadWithCamel(file, text);
     }
@@ -226,6 +236,9 @@ public final class RouteValidator {
                 } else if ("ref".equals(key) && value instanceof ScalarNode && !"bean".equals(parentKey)) {
                     checkBeanName(file, value, scalar(value));
                 }
+                if (URI_STEPS.contains(key)) {
+                    recordEndpoint(value);
+                }
                 walk(file, value, key);
             }
         } else if (node instanceof SequenceNode s) {
@@ -239,6 +252,33 @@ public final class RouteValidator {
                 String name = v.substring(v.indexOf(':') + 1).split("[?:]")[0];
                 checkBeanName(file, sc, name);
             }
+        }
+    }
+
+    private void recordEndpoint(Node step) {
+        String uri;
+        Map<String, String> params = new LinkedHashMap<>();
+        Map<String, Node> paramNodes = new LinkedHashMap<>();
+        if (step instanceof ScalarNode sc) {
+            uri = sc.getValue();
+        } else if (step instanceof MappingNode m) {
+            uri = scalar(get(m, "uri"));
+            if (get(m, "parameters") instanceof MappingNode pm) {
+                for (NodeTuple t : pm.getValue()) {
+                    String k = scalar(t.getKeyNode());
+                    String v = scalar(t.getValueNode());
+                    if (k == null || v == null) {
+                        return; // not a plain option list: leave it to Camel at start
+                    }
+                    params.put(k, v);
+                    paramNodes.put(k, t.getKeyNode());
+                }
+            }
+        } else {
+            return;
+        }
+        if (uri != null && !uri.contains("${")) {
+            endpointRefs.add(new EndpointRef(step, uri, params, paramNodes));
         }
     }
 
@@ -323,6 +363,7 @@ public final class RouteValidator {
         try (DefaultCamelContext ctx = new DefaultCamelContext()) {
             PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(
                     Path.of(file).getFileName().toString(), text));
+            checkEndpoints(file, ctx);
         } catch (Exception e) {
             MarkedYamlEngineException marked = findMarked(e);
             if (marked != null) {
@@ -330,6 +371,70 @@ public final class RouteValidator {
             } else {
                 problems.add(new Problem(file, 0, "Camel YAML DSL: " + oneLine(rootMessage(e))));
             }
+        }
+    }
+
+    /**
+     * Creates each static endpoint (without starting it) so that unknown components and endpoint options are found.
+     * Placeholders resolve to their inline default, else to the EnphaseConfig default; an endpoint whose placeholders
+     * have neither is skipped.
+     */
+    private void checkEndpoints(String file, DefaultCamelContext ctx) {
+        ctx.getPropertiesComponent().addPropertiesSource(new ConfigDefaults(configKeys));
+        for (EndpointRef ref : endpointRefs) {
+            StringBuilder uri = new StringBuilder(ref.uri());
+            char sep = ref.uri().contains("?") ? '&' : '?';
+            for (Map.Entry<String, String> p : ref.parameters().entrySet()) {
+                uri.append(sep).append(p.getKey()).append("=RAW(").append(p.getValue()).append(')');
+                sep = '&';
+            }
+            try {
+                ctx.getEndpoint(uri.toString());
+            } catch (org.apache.camel.ResolveEndpointFailedException e) {
+                String msg = rootMessage(e);
+                if (msg.contains("Property with key") && msg.contains("not found")) {
+                    continue; // a placeholder without any default: only the running application knows it
+                }
+                int line = line(ref.at());
+                Matcher unknown = Pattern.compile("Unknown parameters=\\[\\{([^=}]+)=").matcher(msg);
+                if (unknown.find() && ref.parameterNodes().containsKey(unknown.group(1))) {
+                    line = line(ref.parameterNodes().get(unknown.group(1)));
+                }
+                problems.add(new Problem(file, line, "endpoint '" + ref.uri() + "': " + oneLine(shorten(msg))));
+            } catch (RuntimeException e) {
+                String msg = rootMessage(e);
+                if (msg.contains("Property with key") && msg.contains("not found")) {
+                    continue;
+                }
+                problems.add(new Problem(file, line(ref.at()), "endpoint '" + ref.uri() + "': " + oneLine(shorten(msg))));
+            }
+        }
+    }
+
+    private static String shorten(String msg) {
+        int i = msg.indexOf("Unknown parameters=");
+        if (i >= 0) {
+            return "unknown option(s) " + msg.substring(i + "Unknown parameters=".length());
+        }
+        return msg;
+    }
+
+    /** Serves EnphaseConfig defaults to Camel's property placeholders (only enphase.* keys with a default). */
+    private static final class ConfigDefaults implements org.apache.camel.spi.PropertiesSource {
+        private final ConfigKeys keys;
+
+        ConfigDefaults(ConfigKeys keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String getName() {
+            return "enphase-config-defaults";
+        }
+
+        @Override
+        public String getProperty(String name) {
+            return keys.defaultValue(name).orElse(null);
         }
     }
 

@@ -90,6 +90,18 @@ class RouteValidatorTest {
     }
 
     @Test
+    void misspelledEndpointOptionIsReported() throws IOException {
+        Path f = brokenCopy("20-poll-gateway.camel.yaml", "concurrentConsumers:", "concurentConsumers:");
+        assertProblem(f, lineOf(f, "concurentConsumers:"), "endpoint 'seda:poll': unknown option(s) [{concurentConsumers=");
+    }
+
+    @Test
+    void unknownComponentIsReported() throws IOException {
+        Path f = brokenCopy("40-ledger.camel.yaml", "uri: timer:ledger-update", "uri: timr:ledger-update");
+        assertProblem(f, lineOf(f, "uri: timr:ledger-update"), "endpoint 'timr:ledger-update': No endpoint could be found");
+    }
+
+    @Test
     void unknownBeanRefIsReported() throws IOException {
         Path f = brokenCopy("40-ledger.camel.yaml", "ref: ledgerUpdate", "ref: ledgerUpdater");
         assertProblem(f, lineOf(f, "ref: ledgerUpdater"), "unknown bean 'ledgerUpdater' (known: ");
