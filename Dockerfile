@@ -1,0 +1,41 @@
+# enphase-etl container image: build with Maven, run the Quarkus fast-jar on a JRE as a non-root user.
+#   docker build -t enphase-etl .
+#   docker run -v enphase-data:/data -p 8080:8080 enphase-etl      (no gateway configured: built-in simulator)
+
+# ---- build ----
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# the wrapper and the POM first, so that dependencies are a cached layer of their own
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN chmod +x mvnw && ./mvnw -B -q -Dservices.skip=true dependency:go-offline || true
+COPY src src
+RUN ./mvnw -B -DskipTests -Dservices.skip=true package
+
+# ---- run ----
+FROM eclipse-temurin:17-jre
+# curl for the HEALTHCHECK (installed explicitly rather than relying on the base image having it)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 enphase \
+ && useradd --system --uid 10001 --gid enphase --home-dir /app --shell /usr/sbin/nologin enphase \
+ && mkdir -p /data \
+ && chown enphase:enphase /data
+
+WORKDIR /app
+COPY --from=build --chown=enphase:enphase /src/target/quarkus-app/ /app/quarkus-app/
+# the route files are read from the file system at startup (camel.main.routes-include-pattern)
+COPY --chown=enphase:enphase routes/ /app/routes/
+
+ENV ENPHASE_ROUTES_DIR=/app/routes \
+    ENPHASE_DATA_DIR=/data \
+    JAVA_OPTS_APPEND=""
+VOLUME /data
+EXPOSE 8080
+USER enphase
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/q/health/ready > /dev/null || exit 1
+
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /app/quarkus-app/quarkus-run.jar"]

@@ -1,0 +1,215 @@
+package dev.enphaseetl.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.enphaseetl.parse.Endpoint;
+
+class RouteValidatorTest {
+
+    private static final Path ROUTES = Path.of("routes");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyRouteFileLoadsAndValidatesClean() throws IOException {
+        List<Path> files = RouteValidator.collect(new String[] {"routes"});
+        assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+        RouteValidator v = new RouteValidator();
+        assertThat(v.validate(files)).isEmpty();
+    }
+
+    @Test
+    void routeIdsAreUniqueAndFollowTheNaming() throws IOException {
+        RouteValidator v = new RouteValidator();
+        v.validate(RouteValidator.collect(new String[] {"routes"}));
+        List<String> ids = v.routeIds();
+        assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
+        assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-")
+                || Set.of("dispatch-polls", "publish", "ledger-update").contains(id), "naming");
+        assertThat(ids).contains("dispatch-polls", "poll-gateway", "publish", "ledger-update");
+        // one timer route per endpoint
+        for (Endpoint e : Endpoint.values()) {
+            assertThat(ids).contains("poll-" + e.id());
+        }
+    }
+
+    @Test
+    void commandPrintsOkAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = RouteValidator.run(new String[] {"routes/"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        assertThat(rc).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(countRouteFiles() + " files OK");
+    }
+
+    @Test
+    void yamlSyntaxErrorIsReportedWithLine() throws IOException {
+        Path f = brokenCopy("20-poll-gateway.camel.yaml", "      uri: seda:poll\n", "      uri: [seda:poll\n");
+        assertProblem(f, lineOf(f, "[seda:poll") + 1, "YAML syntax error");
+    }
+
+    @Test
+    void unknownEndpointIdIsReported() throws IOException {
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "constant: ivp-meters-readings", "constant: ivp-meter-readings");
+        assertProblem(f, lineOf(f, "constant: ivp-meter-readings"), "unknown endpoint 'ivp-meter-readings' (known: info,");
+    }
+
+    @Test
+    void unknownEndpointInTimerRouteIdIsReported() throws IOException {
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "id: poll-ivp-pdm-energy", "id: poll-ivp-pdm-energie");
+        assertProblem(f, lineOf(f, "id: poll-ivp-pdm-energie"), "unknown endpoint 'ivp-pdm-energie'");
+    }
+
+    @Test
+    void misspelledEipKeyIsReported() throws IOException {
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "constant: info", "constnt: info");
+        assertProblem(f, lineOf(f, "constnt: info"), "Unsupported field: constnt");
+    }
+
+    @Test
+    void misspelledEipNameIsReported() throws IOException {
+        Path f = brokenCopy("40-ledger.camel.yaml", "- bean:", "- bea:");
+        assertProblem(f, lineOf(f, "- bea:"), "Unknown node id: bea");
+    }
+
+    @Test
+    void misspelledEndpointOptionIsReported() throws IOException {
+        Path f = brokenCopy("20-poll-gateway.camel.yaml", "concurrentConsumers:", "concurentConsumers:");
+        assertProblem(f, lineOf(f, "concurentConsumers:"), "endpoint 'seda:poll': unknown option(s) [{concurentConsumers=");
+    }
+
+    @Test
+    void unknownComponentIsReported() throws IOException {
+        Path f = brokenCopy("40-ledger.camel.yaml", "uri: timer:ledger-update", "uri: timr:ledger-update");
+        assertProblem(f, lineOf(f, "uri: timr:ledger-update"), "endpoint 'timr:ledger-update': No endpoint could be found");
+    }
+
+    @Test
+    void unknownBeanRefIsReported() throws IOException {
+        Path f = brokenCopy("40-ledger.camel.yaml", "ref: ledgerUpdate", "ref: ledgerUpdater");
+        assertProblem(f, lineOf(f, "ref: ledgerUpdater"), "unknown bean 'ledgerUpdater' (known: ");
+    }
+
+    @Test
+    void unknownBeanMethodIsReported() throws IOException {
+        Path f = brokenCopy("40-ledger.camel.yaml", "method: recomputeRecent", "method: recompute");
+        assertProblem(f, lineOf(f, "method: recompute"), "has no public method 'recompute'");
+    }
+
+    @Test
+    void unknownEnphasePlaceholderIsReported() throws IOException {
+        Path f = brokenCopy("40-ledger.camel.yaml", "enphase.ledger.period:15m", "enphase.ledger.perod:15m");
+        assertProblem(f, lineOf(f, "enphase.ledger.perod"), "unknown placeholder key 'enphase.ledger.perod'");
+    }
+
+    @Test
+    void placeholderWithUnknownEndpointIsReported() throws IOException {
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "enphase.poll.info.period", "enphase.poll.infos.period");
+        assertProblem(f, lineOf(f, "enphase.poll.infos.period"), "unknown endpoint 'infos' in placeholder");
+    }
+
+    @Test
+    void duplicateIdAcrossFilesIsReported() throws IOException {
+        Files.copy(ROUTES.resolve("40-ledger.camel.yaml"), tmp.resolve("40-ledger.camel.yaml"));
+        Path f = tmp.resolve("41-copy.camel.yaml");
+        Files.copy(ROUTES.resolve("40-ledger.camel.yaml"), f);
+        List<RouteValidator.Problem> problems = new RouteValidator().validate(RouteValidator.collect(
+                new String[] {tmp.toString()}));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo(f.toString());
+            assertThat(p.line()).isEqualTo(lineOf(f, "id: ledger-update"));
+            assertThat(p.message()).startsWith("duplicate id 'ledger-update' (first at ");
+        });
+    }
+
+    @Test
+    void brokenDirectoryExitsOne() throws IOException {
+        brokenCopy("40-ledger.camel.yaml", "ref: ledgerUpdate", "ref: nope");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = RouteValidator.run(new String[] {tmp.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        assertThat(rc).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("40-ledger.camel.yaml:", "unknown bean 'nope'");
+    }
+
+    @Test
+    void classPathScanAgreesWithTheFixedBeanList() {
+        Map<String, String> scanned = BeanRegistry.scan().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName()));
+        assertThat(scanned).isEqualTo(BeanRegistry.KNOWN);
+    }
+
+    @Test
+    void configKeysComeFromEnphaseConfig() {
+        ConfigKeys keys = ConfigKeys.fromEnphaseConfig();
+        assertThat(keys.check("enphase.data-dir")).isEmpty();
+        assertThat(keys.check("enphase.sink.retry.scan-backoff")).isEmpty();
+        assertThat(keys.check("enphase.gateways[0].host")).isEmpty();
+        assertThat(keys.check("enphase.poll.production-json.enabled")).isEmpty();
+        assertThat(keys.check("enphase.sink.files.directory")).isPresent();
+    }
+
+    // ---- helpers
+
+    /** Copies all route files to the temp dir, with one replacement (first occurrence) in {@code name}. */
+    private Path brokenCopy(String name, String from, String to) throws IOException {
+        try (Stream<Path> s = Files.list(ROUTES)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, tmp.resolve(p.getFileName()));
+            }
+        }
+        Path f = tmp.resolve(name);
+        String text = Files.readString(f);
+        assertThat(text).contains(from);
+        int at = text.indexOf(from);
+        Files.writeString(f, text.substring(0, at) + to + text.substring(at + from.length()));
+        return f;
+    }
+
+    private void assertProblem(Path file, int line, String message) throws IOException {
+        List<RouteValidator.Problem> problems = new RouteValidator().validate(RouteValidator.collect(
+                new String[] {tmp.toString()}));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo(file.toString());
+            assertThat(p.line()).isEqualTo(line);
+            assertThat(p.message()).contains(message);
+        });
+        assertThat(problems).allSatisfy(p -> assertThat(p.file()).isEqualTo(file.toString()));
+    }
+
+    /** 1-based line of the first line containing {@code text}. */
+    private static int lineOf(Path f, String text) throws IOException {
+        List<String> lines = Files.readAllLines(f);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " not in " + f);
+    }
+
+    private static long countRouteFiles() {
+        try (Stream<Path> s = Files.list(ROUTES)) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).count();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
