@@ -26,17 +26,18 @@ import jakarta.inject.Named;
 public final class BeanRegistry {
 
     /** The named beans of this version; {@code RouteValidatorTest} checks that the class path scan agrees. */
-    static final Map<String, String> KNOWN = Map.of(
-            "gatewayFetcher", "dev.enphaseetl.gateway.GatewayFetcher",
-            "sinkDeadLetters", "dev.enphaseetl.sink.SinkDeadLetters",
-            "sinks", "dev.enphaseetl.sink.Sinks",
-            "readingExtractor", "dev.enphaseetl.pipeline.ReadingExtractor",
-            "pollScheduler", "dev.enphaseetl.pipeline.PollScheduler",
-            "pollProblems", "dev.enphaseetl.pipeline.PollProblems",
-            "spoolEntries", "dev.enphaseetl.spool.SpoolEntries",
-            "spool", "dev.enphaseetl.spool.Spool",
-            "ledgerUpdate", "dev.enphaseetl.ledger.LedgerUpdate",
-            "payloadParser", "dev.enphaseetl.parse.DefaultPayloadParser");
+    static final Map<String, String> KNOWN = Map.ofEntries(
+            Map.entry("gatewayFetcher", "dev.enphaseetl.gateway.GatewayFetcher"),
+            Map.entry("sinkDeadLetters", "dev.enphaseetl.sink.SinkDeadLetters"),
+            Map.entry("sinks", "dev.enphaseetl.sink.Sinks"),
+            Map.entry("readingExtractor", "dev.enphaseetl.pipeline.ReadingExtractor"),
+            Map.entry("pollScheduler", "dev.enphaseetl.pipeline.PollScheduler"),
+            Map.entry("pollProblems", "dev.enphaseetl.pipeline.PollProblems"),
+            Map.entry("spoolEntries", "dev.enphaseetl.spool.SpoolEntries"),
+            Map.entry("spool", "dev.enphaseetl.spool.Spool"),
+            Map.entry("ledgerUpdate", "dev.enphaseetl.ledger.LedgerUpdate"),
+            Map.entry("statusLine", "dev.enphaseetl.health.StatusLine"),
+            Map.entry("payloadParser", "dev.enphaseetl.parse.DefaultPayloadParser"));
 
     private static final String ROOT = "dev/enphaseetl";
 
