@@ -116,6 +116,15 @@ public class GatewayState {
         return Optional.ofNullable(production);
     }
 
+    /**
+     * Forgets what was detected about the endpoints (availability of /api/v1/production); called when the firmware
+     * changes, since an update can add, drop or fix endpoints. Identity and meter configuration are re-read anyway.
+     */
+    public synchronized void redetect() {
+        this.apiV1Status = ApiV1Status.UNKNOWN;
+        this.apiV1 = null;
+    }
+
     synchronized void setApiV1(ApiV1Status status, Values values) {
         this.apiV1Status = status;
         this.apiV1 = values;

@@ -99,6 +99,15 @@ public class PollProblems {
         return gatewayProblems.hasProblem(gatewayId);
     }
 
+    /**
+     * The gateway's firmware changed (read from /info): endpoints are detected anew, so an endpoint the old firmware
+     * lacked is reported again if the new one lacks it too.
+     */
+    public void firmwareChanged(String gatewayId, String before, String now) {
+        LOG.infof("Gateway %s firmware changed from %s to %s: detecting its endpoints anew", gatewayId, before, now);
+        endpointProblems.clearPrefix(gatewayId + " ");
+    }
+
     /** When each gateway last gave a usable answer. */
     public Map<String, Instant> lastGoodPolls() {
         return Map.copyOf(lastGood);

@@ -36,6 +36,11 @@ public final class ProblemLog {
         }
     }
 
+    /** Forgets every problem whose key starts with {@code prefix}, without logging. */
+    public void clearPrefix(String prefix) {
+        current.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
     public boolean hasProblem(String key) {
         return current.containsKey(key);
     }

@@ -39,6 +39,7 @@ public class ReadingExtractor {
         PollTask task = fetched.task();
         GatewayState state = states.of(task.gateway().id());
         List<Reading> readings;
+        String firmwareBefore = state.firmware().orElse(null);
         try {
             String gateway = state.serial().orElse(task.gateway().id());
             readings = parser.parse(gateway, task.endpoint(), fetched.status(), fetched.body(), state);
@@ -47,6 +48,11 @@ public class ReadingExtractor {
             return List.of();
         }
         problems.succeeded(task);
+        String firmwareNow = state.firmware().orElse(null);
+        if (firmwareBefore != null && firmwareNow != null && !firmwareBefore.equals(firmwareNow)) {
+            state.redetect();
+            problems.firmwareChanged(task.gateway().id(), firmwareBefore, firmwareNow);
+        }
         Map<String, String> extra = task.gateway().tags();
         if (extra.isEmpty()) {
             return readings;
