@@ -59,6 +59,12 @@ class PipelineEndToEndTest {
             m.put("enphase.poll.api-v1-production-inverters.period", "1s");
             m.put("enphase.poll.ivp-meters-readings.period", "1s");
             m.put("enphase.sink.poll-delay", "200");
+            // every log line at DEBUG into a file, to prove no secret reaches a log line
+            m.put("quarkus.log.level", "DEBUG");
+            m.put("quarkus.log.console.level", "INFO");
+            m.put("quarkus.log.file.enabled", "true");
+            m.put("quarkus.log.file.path", DATA.resolve("debug.log").toString());
+            m.put("quarkus.log.file.level", "DEBUG");
             return m;
         }
     }
@@ -191,6 +197,18 @@ class PipelineEndToEndTest {
                 .contains("enphase_spool_depth{sink=\"csv\"")
                 .contains("enphase_token_days_left{gateway=\"200509000001\"")
                 .contains("enphase_poll_duration_seconds_count{endpoint=\"production-json\"");
+    }
+
+    @Test
+    void noTokenReachesAnyLogLineEvenAtDebug() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> measurements(lineProtocolLines()).contains("system"));
+        String log = Files.readString(DATA.resolve("debug.log"), StandardCharsets.UTF_8);
+        assertThat(log).as("the DEBUG log has content").contains("dev.enphaseetl").hasSizeGreaterThan(10_000);
+        String token = dev.enphaseetl.simulator.SimulatorConfig.DEV_TOKEN;
+        for (String secret : List.of(token, token.split("\\.")[1], token.split("\\.")[2], "Bearer ey")) {
+            assertThat(log).as("log must not contain a secret").doesNotContain(secret);
+        }
     }
 
     private static String enc(String s) {
