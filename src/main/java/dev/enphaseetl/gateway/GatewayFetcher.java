@@ -68,6 +68,10 @@ public class GatewayFetcher {
     private final TokenManager tokens;
     private final Function<String, Optional<String>> serials;
     private PipelineMetrics metrics;
+    /** The gateway's session from /auth/check_jwt, by gateway id; never logged. */
+    private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Gateways whose firmware gave no session (no /auth/check_jwt): when to ask again. */
+    private final Map<String, Long> noSessionUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
@@ -123,11 +127,15 @@ public class GatewayFetcher {
             throw new GatewayException(GatewayException.Reason.AUTH, task + ": no usable token: " + e.getMessage());
         }
         long started = System.nanoTime();
-        Fetched f = get(task, bearer);
+        String session = bearer == null ? null : session(gw, bearer);
+        Fetched f = get(task, bearer, session);
         if ((f.status() == 401 || f.status() == 403) && bearer != null) {
+            sessions.remove(gw.id());
             Optional<Token> fresh = tokens.onRejected(gw.id(), bearer);
-            if (fresh.isPresent() && !fresh.get().sameAs(bearer)) {
-                f = get(task, fresh.get().value());
+            String retryWith = fresh.map(Token::value).orElse(bearer);
+            if (session != null || !retryWith.equals(bearer)) {
+                // a stale session, or a renewed token: one more try with a new session
+                f = get(task, retryWith, session(gw, retryWith));
             }
         }
         if (f.status() < 400 && bearer != null) {
@@ -139,21 +147,72 @@ public class GatewayFetcher {
         return f;
     }
 
-    private Fetched get(PollTask task, String bearer) throws GatewayException {
+    /**
+     * The gateway's session cookie: opened with {@code /auth/check_jwt} as the gateway expects and reused while the
+     * gateway accepts it. Firmware without the endpoint gets bearer-only requests (asked again after an hour).
+     */
+    private String session(GatewayTarget gw, String bearer) throws GatewayException {
+        String s = sessions.get(gw.id());
+        if (s != null) {
+            return s;
+        }
+        Long until = noSessionUntil.get(gw.id());
+        if (until != null && until > System.currentTimeMillis()) {
+            return null;
+        }
+        HttpGet check = new HttpGet(gw.resolve("/auth/check_jwt"));
+        check.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
+        String cookie = execute(check, gw, new PollTask(gw, dev.enphaseetl.parse.Endpoint.INFO), response -> {
+            EntityUtils.consume(response.getEntity());
+            if (response.getCode() == 401 || response.getCode() == 403) {
+                return ""; // the token is refused: no session now, the data request will say so
+            }
+            if (response.getCode() != 200) {
+                return null;
+            }
+            for (var h : response.getHeaders("Set-Cookie")) {
+                for (String part : h.getValue().split(";")) {
+                    String p = part.trim();
+                    if (p.startsWith("sessionId=") && p.length() > "sessionId=".length()) {
+                        return p.substring("sessionId=".length());
+                    }
+                }
+            }
+            return null;
+        });
+        if (cookie == null) {
+            noSessionUntil.put(gw.id(), System.currentTimeMillis() + 3_600_000L);
+            return null;
+        }
+        if (cookie.isEmpty()) {
+            return null;
+        }
+        sessions.put(gw.id(), cookie);
+        return cookie;
+    }
+
+    private Fetched get(PollTask task, String bearer, String session) throws GatewayException {
         GatewayTarget gw = task.gateway();
         HttpGet get = new HttpGet(gw.resolve(task.endpoint().path()));
         if (bearer != null) {
             get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
         }
+        if (session != null) {
+            get.setHeader(HttpHeaders.COOKIE, "sessionId=" + session);
+        }
         get.setHeader(HttpHeaders.ACCEPT, "application/json, application/xml;q=0.9, */*;q=0.5");
+        return execute(get, gw, task, response -> {
+            HttpEntity entity = response.getEntity();
+            String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
+            ContentType ct = entity == null ? null : ContentType.parseLenient(entity.getContentType());
+            return new Fetched(task, response.getCode(), ct == null ? "" : ct.getMimeType(), body);
+        });
+    }
+
+    private <T> T execute(HttpGet request, GatewayTarget gw, PollTask task,
+            org.apache.hc.core5.http.io.HttpClientResponseHandler<T> handler) throws GatewayException {
         try {
-            return client.execute(get, digestContext(gw), response -> {
-                HttpEntity entity = response.getEntity();
-                String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
-                ContentType ct = entity == null ? null : ContentType.parseLenient(entity.getContentType());
-                int status = response.getCode();
-                return new Fetched(task, status, ct == null ? "" : ct.getMimeType(), body);
-            });
+            return client.execute(request, digestContext(gw), handler);
         } catch (SocketTimeoutException e) {
             throw new GatewayException(GatewayException.Reason.TIMEOUT, task + ": no answer in time (" + e.getMessage()
                     + ")");

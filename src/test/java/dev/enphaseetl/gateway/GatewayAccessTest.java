@@ -76,6 +76,23 @@ class GatewayAccessTest {
     }
 
     @Test
+    void theSessionFromCheckJwtIsReusedWhileTheGatewayAcceptsIt() throws Exception {
+        try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(0).build())) {
+            sim.start();
+            GatewayTarget gw = new GatewayTarget("gw", URI.create(sim.baseUrl(0, true)), null, Map.of());
+            GatewayFetcher f = fetcher(tokens("gw", SimulatorConfig.DEV_TOKEN), Map.of());
+            assertThat(f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)).status()).isEqualTo(200);
+            // the gateway stops accepting the token: the session opened by /auth/check_jwt still carries the polls
+            sim.gateway(0).setTokens(java.util.List.of());
+            assertThat(f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)).status()).isEqualTo(200);
+            assertThat(f.fetch(new PollTask(gw, Endpoint.IVP_METERS)).status()).isEqualTo(200);
+            // the session ends too: now the gateway refuses, and the fetcher reports it
+            sim.gateway(0).invalidateSessions();
+            assertThat(f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void aChangedCertificateIsRefusedNamingOldAndNewFingerprints() throws Exception {
         TokenManager tokens = tokens("gw", SimulatorConfig.DEV_TOKEN);
         GatewayFetcher f = fetcher(tokens, Map.of());
