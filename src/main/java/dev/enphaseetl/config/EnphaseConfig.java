@@ -35,6 +35,14 @@ public interface EnphaseConfig {
 
     Status status();
 
+    Inbox inbox();
+
+    interface Inbox {
+        /** How often the inbox is scanned, in milliseconds. */
+        @WithDefault("2000")
+        long delay();
+    }
+
     interface Status {
         /** Print the one-line status and refresh the gauges. */
         @WithDefault("true")

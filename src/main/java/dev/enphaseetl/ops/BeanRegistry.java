@@ -37,6 +37,8 @@ public final class BeanRegistry {
             Map.entry("spool", "dev.enphaseetl.spool.Spool"),
             Map.entry("ledgerUpdate", "dev.enphaseetl.ledger.LedgerUpdate"),
             Map.entry("statusLine", "dev.enphaseetl.health.StatusLine"),
+            Map.entry("inboxImport", "dev.enphaseetl.pipeline.InboxImport"),
+            Map.entry("inboxOrder", "dev.enphaseetl.pipeline.InboxImport$Order"),
             Map.entry("payloadParser", "dev.enphaseetl.parse.DefaultPayloadParser"));
 
     private static final String ROOT = "dev/enphaseetl";

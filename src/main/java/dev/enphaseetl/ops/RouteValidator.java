@@ -381,6 +381,16 @@ public final class RouteValidator {
      */
     private void checkEndpoints(String file, DefaultCamelContext ctx) {
         ctx.getPropertiesComponent().addPropertiesSource(new ConfigDefaults(configKeys));
+        // endpoint options that reference a bean (#inboxOrder) need one of the right type in the registry
+        for (String name : beans.names()) {
+            beans.type(name).ifPresent(type -> {
+                try {
+                    ctx.getRegistry().bind(name, type.getDeclaredConstructor().newInstance());
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // beans needing injection are only checked by name and method
+                }
+            });
+        }
         for (EndpointRef ref : endpointRefs) {
             StringBuilder uri = new StringBuilder(ref.uri());
             char sep = ref.uri().contains("?") ? '&' : '?';

@@ -30,7 +30,7 @@ public final class Converter {
      * endpoints with device timestamps; /api/v1/production (no timestamp) and /production.json last so that the
      * system source can be decided and dated.
      */
-    static final List<Endpoint> ORDER = List.of(Endpoint.INFO, Endpoint.IVP_METERS, Endpoint.IVP_METERS_READINGS,
+    public static final List<Endpoint> ORDER = List.of(Endpoint.INFO, Endpoint.IVP_METERS, Endpoint.IVP_METERS_READINGS,
             Endpoint.API_V1_PRODUCTION_INVERTERS, Endpoint.IVP_PDM_DEVICE_DATA, Endpoint.IVP_LIVEDATA_STATUS,
             Endpoint.IVP_METERS_REPORTS_CONSUMPTION, Endpoint.IVP_ENSEMBLE_INVENTORY, Endpoint.IVP_PDM_ENERGY,
             Endpoint.IVP_ENSEMBLE_SECCTRL, Endpoint.API_V1_PRODUCTION, Endpoint.PRODUCTION_JSON);

@@ -211,6 +211,42 @@ class PipelineEndToEndTest {
         }
     }
 
+    @Test
+    void theInboxImportsArchivedCapturesAndParksWhatItCannotRead() throws Exception {
+        Path capture = Path.of("src/test/resources/fixtures/captures/7.3.466_with_cts_3phase");
+        Path inbox = DATA.resolve("inbox").resolve("archived-gw");
+        Path staging = DATA.resolve("staging");
+        Files.createDirectories(staging);
+        Files.createDirectories(inbox.getParent());
+        // staged, then moved in one rename, so the inbox sees the whole folder at once
+        Path folder = staging.resolve("archived-gw");
+        Files.createDirectories(folder);
+        try (Stream<Path> files = Files.list(capture)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, folder.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(folder.resolve("ivp_meters_readings_broken"), "{not json");
+        Files.writeString(folder.resolve("api_v1_production_inverters"), "[{\"serialNumber\": ");
+        Files.move(folder, inbox);
+
+        String expectedSerial = "123456789012";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> lineProtocolLines().stream().anyMatch(l -> l.startsWith("system,gateway="
+                        + expectedSerial + " ") && l.contains("production_w=")));
+        LineProtocolLines.Point system = lineProtocolLines().stream().map(LineProtocolLines::parse)
+                .filter(p -> p.measurement().equals("system") && expectedSerial.equals(p.tags().get("gateway"))
+                        && p.fields().containsKey("production_w"))
+                .findFirst().orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode pj = new ObjectMapper()
+                .readTree(capture.resolve("production.json").toFile());
+        double eimProduction = pj.path("production").get(1).path("wNow").asDouble();
+        assertThat(system.fields().get("production_w")).isEqualTo(eimProduction);
+        // the malformed file is kept, not dropped
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".failed")
+                .resolve("api_v1_production_inverters")));
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
