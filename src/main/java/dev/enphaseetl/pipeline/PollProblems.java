@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayException;
 import dev.enphaseetl.parse.PayloadException;
+import dev.enphaseetl.spool.SpoolFullException;
 
 /**
  * What happens when a poll goes wrong, called from the poll routes' error handling: gateway failures are logged once
@@ -71,6 +72,13 @@ public class PollProblems {
         Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         PollTask task = exchange.getProperty(TASK, PollTask.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (e instanceof SpoolFullException || e instanceof IOException && isSpoolWrite(exchange)) {
+            // the spool logs the change of state once and turns readiness DOWN; parking the payload would fill
+            // the same disk the limit protects
+            LOG.debugf("Gateway %s endpoint %s: readings not spooled: %s", task.gateway().id(), task.endpoint().id(),
+                    e.getMessage());
+            return;
+        }
         if (fetched != null) {
             var file = deadLetters.parkPayload(fetched, "unexpected " + e);
             LOG.errorf(e, "Gateway %s endpoint %s: unexpected failure; payload kept in %s", task.gateway().id(),
@@ -78,6 +86,10 @@ public class PollProblems {
         } else {
             LOG.errorf(e, "%s: unexpected failure", task);
         }
+    }
+
+    private static boolean isSpoolWrite(Exchange exchange) {
+        return "publish".equals(exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
     }
 
     /** The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): say so once. */

@@ -122,11 +122,16 @@ public class Spool {
                 written++;
             }
         } catch (IOException | UncheckedIOException e) {
+            boolean first;
             synchronized (this) {
                 writtenSinceCount -= (long) content.length * (sinks.enabled().size() - written);
+                first = writeError == null;
                 writeError = "cannot write spool " + root + ": " + e;
             }
-            LOG.errorf("Cannot write to spool %s (%s): %s", root, e.getClass().getSimpleName(), e.getMessage());
+            if (first) {
+                LOG.errorf("Cannot write to spool %s (%s: %s); polls are not acknowledged until it is writable "
+                        + "(logged once)", root, e.getClass().getSimpleName(), e.getMessage());
+            }
             throw e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
         }
         synchronized (this) {

@@ -85,8 +85,8 @@ class InfluxFaultsTest {
     @Order(1)
     void aTypeConflictParksOneReadingOf5000() throws Exception {
         PrivateInflux db = influx();
-        // the field "odd" exists as a string: a float "odd" is a field type conflict
-        assertThat(db.write(DB, "faultprobe,gateway=probe odd=\"text\" 1600000000\n")).isEqualTo(204);
+        // the field "odd" exists as a string in the shard the batch goes to: a float "odd" is a field type conflict
+        assertThat(db.write(DB, "faultprobe,gateway=other odd=\"text\" 1700002345\n")).isEqualTo(204);
         List<Reading> batch = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             Reading.Builder b = Reading.of("faultprobe", 1_700_000_000L + i).tag("gateway", "probe")
@@ -177,6 +177,27 @@ class InfluxFaultsTest {
                 linesAtRestart, lines.size(), expected.size(), matched, drainMs);
         assertThat(matched).isEqualTo(expected.size());
         assertThat(spooledDuringOutage).isGreaterThan(0);
+    }
+
+    @Test
+    @Order(3)
+    void aParkedEntryMovedBackIntoTheSpoolIsDeliveredAgain() throws Exception {
+        PrivateInflux db = influx();
+        Path dead = DATA.resolve("dead-letter").resolve("influxdb");
+        List<Path> parked = FaultFiles.list(dead, ".jsonl");
+        assertThat(parked).as("the reading parked by the type-conflict test").hasSize(1);
+        // the cause is removed (the conflicting string field goes with its measurement), then the entry is replayed
+        db.query(DB, "DROP MEASUREMENT faultprobe");
+        Path spool = DATA.resolve("spool").resolve("influxdb");
+        Files.move(parked.get(0), spool.resolve(parked.get(0).getFileName()),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                .until(() -> FaultFiles.list(spool, ".jsonl").isEmpty());
+        long odd = count(db, "SELECT count(\"odd\") FROM faultprobe");
+        System.out.printf("FIGURES replay: replayed 1 parked reading, InfluxDB now has %d faultprobe.odd value(s), "
+                + "parked entries now %d%n", odd, FaultFiles.list(dead, ".jsonl").size());
+        assertThat(odd).isEqualTo(1);
+        assertThat(FaultFiles.list(dead, ".jsonl")).isEmpty();
     }
 
     /** Distinct points as InfluxDB keeps them: the same series and time is one point, its fields merged. */

@@ -33,6 +33,22 @@ public final class PrivatePostgres implements AutoCloseable {
                 "--auth=trust", "-E", "UTF8", "--no-sync");
     }
 
+    private PrivatePostgres(Path dir, int port) {
+        this.bin = findBin();
+        this.dir = dir;
+        this.data = dir.resolve("data");
+        this.port = port;
+    }
+
+    /** A handle on a cluster created earlier (e.g. by a test profile in another class loader). */
+    public static PrivatePostgres attach(Path dir, int port) {
+        return new PrivatePostgres(dir, port);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
     private static Path findBin() {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
