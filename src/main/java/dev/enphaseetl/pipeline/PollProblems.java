@@ -16,6 +16,7 @@ import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayException;
 import dev.enphaseetl.parse.PayloadException;
 import dev.enphaseetl.spool.SpoolFullException;
+import dev.enphaseetl.spool.SpoolWriteException;
 
 /**
  * What happens when a poll goes wrong, called from the poll routes' error handling: gateway failures are logged once
@@ -72,7 +73,7 @@ public class PollProblems {
         Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         PollTask task = exchange.getProperty(TASK, PollTask.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (e instanceof SpoolFullException || e instanceof IOException && isSpoolWrite(exchange)) {
+        if (isSpoolRefusal(e)) {
             // the spool logs the change of state once and turns readiness DOWN; parking the payload would fill
             // the same disk the limit protects
             LOG.debugf("Gateway %s endpoint %s: readings not spooled: %s", task.gateway().id(), task.endpoint().id(),
@@ -88,8 +89,13 @@ public class PollProblems {
         }
     }
 
-    private static boolean isSpoolWrite(Exchange exchange) {
-        return "publish".equals(exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
+    private static boolean isSpoolRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SpoolFullException || t instanceof SpoolWriteException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): say so once. */

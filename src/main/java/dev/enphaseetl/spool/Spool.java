@@ -43,6 +43,8 @@ public class Spool {
     private static final Logger LOG = Logger.getLogger("dev.enphaseetl.spool");
     /** A refusal is only decided on a fresh count, but the directories are not counted more often than this. */
     private static final Duration MIN_RECOUNT = Duration.ofMillis(500);
+    /** A staging file this old belongs to no write in progress. */
+    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
     /** Entries and the age of the oldest one, per sink, as of the last count. */
     public record SinkDepth(long entries, long bytes, Optional<Instant> oldest) {
@@ -132,7 +134,7 @@ public class Spool {
                 LOG.errorf("Cannot write to spool %s (%s: %s); polls are not acknowledged until it is writable "
                         + "(logged once)", root, e.getClass().getSimpleName(), e.getMessage());
             }
-            throw e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+            throw new SpoolWriteException("cannot write spool " + root + ": " + e.getMessage(), e);
         }
         synchronized (this) {
             if (writeError != null) {
@@ -193,11 +195,36 @@ public class Spool {
             d.put(sink, depth);
             total += depth.bytes();
         }
+        removeAbandonedParts();
         countedBytes = total;
         writtenSinceCount = 0;
         depths = Map.copyOf(d);
         countedAt = clock.instant();
         checkWarn();
+    }
+
+    /** Temporary files a killed process left in {@code .tmp} (never renamed, so never acknowledged). */
+    private void removeAbandonedParts() {
+        Path tmp = root.resolve(".tmp");
+        if (!Files.isDirectory(tmp)) {
+            return;
+        }
+        Instant before = clock.instant().minus(ABANDONED_AFTER);
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                try {
+                    if (p.getFileName().toString().endsWith(".part")
+                            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(p);
+                        LOG.infof("Removed %s, left by an interrupted spool write", p);
+                    }
+                } catch (IOException e) {
+                    // gone or not removable: tried again on the next count
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the next count tries again
+        }
     }
 
     private static SinkDepth count(Path dir) {

@@ -4,9 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 import dev.enphaseetl.e2e.LineProtocolLines;
@@ -62,31 +61,20 @@ class SpoolFaultsTest {
         }
         try {
             Files.createDirectories(DATA);
+            Path acks = DATA.resolve("writer.out");
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), SpoolWriterMain.class.getName(), DATA.toString())
-                    .redirectError(DATA.resolve("writer.err").toFile()).start();
-            long acked = -1;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-                    if (line.startsWith("ACK ")) {
-                        acked = Long.parseLong(line.substring(4));
-                        if (acked >= 299) {
-                            p.destroyForcibly(); // SIGKILL, mid-write of the next reading
-                            break;
-                        }
-                    }
-                }
-                // the kill lands while the writer is busy: acknowledgements printed before it died count too
-                p.waitFor(10, TimeUnit.SECONDS);
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                        acked = Long.parseLong(line.substring(4));
-                    }
-                }
+                    .redirectError(DATA.resolve("writer.err").toFile()).redirectOutput(acks.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (lastAck(acks) < 299 && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
             }
+            p.destroyForcibly(); // SIGKILL, in the middle of spooling the next readings
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("spool writer JVM did not die");
+            }
+            // acknowledgements printed before it died count too
+            long acked = lastAck(acks);
             if (acked < 299) {
                 throw new IllegalStateException("spool writer JVM acknowledged only " + (acked + 1)
                         + " readings; stderr: " + Files.readString(DATA.resolve("writer.err")));
@@ -102,9 +90,23 @@ class SpoolFaultsTest {
         }
     }
 
+    static long lastAck(Path acks) throws IOException {
+        if (!Files.exists(acks)) {
+            return -1;
+        }
+        long last = -1;
+        for (String line : Files.readAllLines(acks, StandardCharsets.UTF_8)) {
+            if (line.startsWith("ACK ") && line.length() > 4) {
+                last = Long.parseLong(line.substring(4).trim());
+            }
+        }
+        return last;
+    }
+
     @Inject
     Spool spool;
     @Inject
+    @Readiness
     PipelineReadiness readiness;
 
     @Test

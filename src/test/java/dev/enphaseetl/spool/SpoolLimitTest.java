@@ -60,4 +60,16 @@ class SpoolLimitTest {
         spool.offer(readings(1));
         assertThat(spool.state().writeError()).isEmpty();
     }
+
+    @Test
+    void stagingFilesLeftByAKilledProcessAreRemoved(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve(".tmp"));
+        Path old = Files.writeString(dir.resolve(".tmp").resolve("spool-1.part"), "{\"half");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Path fresh = Files.writeString(dir.resolve(".tmp").resolve("spool-2.part"), "{\"in progress");
+        Spool spool = new Spool(dir, SinkSwitches.of(List.of("a")));
+        spool.recount();
+        assertThat(old).doesNotExist();
+        assertThat(fresh).exists();
+    }
 }
