@@ -102,17 +102,25 @@ class GatewayFaultsTest {
         assertThat(growth.getOrDefault(bad.serial() + "/livedata", 0L)).isZero();
 
         // cut-off JSON: dead-lettered with the payload and a reason
-        List<Path> payloads = FaultFiles.list(deadPoll.resolve("api-v1-production"), ".payload");
-        assertThat(payloads).isNotEmpty();
-        Path payload = payloads.get(0);
-        Path meta = payload.resolveSibling(payload.getFileName().toString().replace(".payload", ".json"));
+        List<Path> metas = FaultFiles.list(deadPoll.resolve("api-v1-production"), ".json").stream()
+                .filter(p -> {
+                    try {
+                        return Files.readString(p).contains("malformed JSON");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList();
+        assertThat(metas).as("dead letters of the cut-off payloads").isNotEmpty();
+        Path meta = metas.get(0);
+        Path payload = meta.resolveSibling(meta.getFileName().toString().replace(".json", ".payload"));
         JsonNode m = new ObjectMapper().readTree(meta.toFile());
-        System.out.printf("FIGURES gateway-faults: malformed payload %d bytes, meta reason: %s%n",
-                Files.size(payload), m.path("reason").asText());
+        System.out.printf("FIGURES gateway-faults: %d malformed-JSON dead letters, payload %d bytes: %s; meta reason: "
+                + "%s%n", metas.size(), Files.size(payload), Files.readString(payload), m.path("reason").asText());
         assertThat(Files.readString(payload)).startsWith("{").isNotBlank();
         assertThat(m.path("endpoint").asText()).isEqualTo("api-v1-production");
         assertThat(m.path("httpStatus").asInt()).isEqualTo(200);
-        assertThat(m.path("reason").asText()).isNotBlank();
+        assertThat(m.path("reason").asText()).contains("malformed JSON");
+        assertThat(m.path("payloadFile").asText()).isEqualTo(payload.getFileName().toString());
         // HTML with 200 on a JSON endpoint is classified as "not data" (endpoint not available), reported once, not
         // dead-lettered
         assertThat(FaultFiles.list(deadPoll.resolve("ivp-livedata-status"), ".payload")).isEmpty();
