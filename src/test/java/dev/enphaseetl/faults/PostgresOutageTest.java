@@ -45,6 +45,15 @@ class PostgresOutageTest {
             String port = FaultEnv.value("pg.port", () -> {
                 try {
                     PrivatePostgres pg = new PrivatePostgres().start();
+                    // the JVM ends the cluster at the latest: Quarkus may restore system properties after the
+                    // application stopped, so @AfterAll cannot always find it
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        try {
+                            pg.close();
+                        } catch (Exception e) {
+                            System.err.println("private PostgreSQL in " + pg.directory() + " not stopped: " + e);
+                        }
+                    }));
                     pg.createDatabase("enphase");
                     System.setProperty("faults.pg.dir", pg.directory().toString());
                     return Integer.toString(pg.port());
