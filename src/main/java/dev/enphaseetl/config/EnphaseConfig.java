@@ -155,6 +155,26 @@ public interface EnphaseConfig {
 
     Sink sink();
 
+    Spool spool();
+
+    /** The durable spool between polling and the sinks ({@code <data-dir>/spool/<sink>/}). */
+    interface Spool {
+        /** Size limit in bytes over all sinks' spool directories; a poll that would pass it is refused. */
+        @WithName("max-bytes")
+        @WithDefault("1073741824")
+        long maxBytes();
+
+        /** A WARN is logged once when the spool fills past this percentage of the limit. */
+        @WithName("warn-percent")
+        @WithDefault("80")
+        int warnPercent();
+
+        /** How often the spool directories are counted again (size, depth, oldest entry). */
+        @WithName("recount-interval")
+        @WithDefault("10s")
+        Duration recountInterval();
+    }
+
     interface Poll {
         /** Polls run at once, over all gateways and endpoints. */
         @WithDefault("8")

@@ -23,8 +23,9 @@ import dev.enphaseetl.spool.Spool;
 
 /**
  * Readiness of the pipeline ({@code /q/health/ready}): per gateway the age of the last good poll and the token's
- * days left; per sink whether its last delivery worked and its spool depth. DOWN when a gateway's token is expired
- * or missing, or an enabled sink's last delivery failed.
+ * days left; the spool's fill; per sink whether its last delivery worked, its spool depth and the age of its oldest
+ * entry. DOWN when a gateway's token is expired or missing, an enabled sink's last delivery failed, the spool is full
+ * ({@code enphase.spool.max-bytes}) or the last write to the spool failed.
  */
 @Readiness
 @ApplicationScoped
@@ -56,9 +57,28 @@ public class PipelineReadiness implements HealthCheck {
         }
         polls.lastGoodPolls().forEach((gateway, at) -> b.withData("gateway." + gateway + ".last_good_poll_age_s",
                 Duration.between(at, Instant.now()).toSeconds()));
+        Spool.State fill = spool.state();
+        b.withData("spool.used_bytes", fill.usedBytes());
+        b.withData("spool.max_bytes", fill.maxBytes());
+        b.withData("spool.used_percent", fill.percent());
+        if (fill.full()) {
+            up = false;
+            b.withData("spool.error", "spool " + spool.root() + " is full (enphase.spool.max-bytes="
+                    + fill.maxBytes() + "): new readings are refused");
+        }
+        if (fill.writeError().isPresent()) {
+            up = false;
+            b.withData("spool.write_error", fill.writeError().get());
+        }
+        Instant now = Instant.now();
         for (String sink : switches.enabled()) {
             String key = "sink." + sink;
-            b.withData(key + ".spool_depth", depth(spool.directory(sink)));
+            Spool.SinkDepth depth = fill.sinks().get(sink);
+            b.withData(key + ".spool_depth", depth == null ? depth(spool.directory(sink)) : depth.entries());
+            if (depth != null) {
+                depth.oldest().ifPresent(t -> b.withData(key + ".spool_oldest_age_s",
+                        Math.max(0, Duration.between(t, now).toSeconds())));
+            }
             var outcome = sinks.outcome(sink);
             b.withData(key + ".reachable", outcome.map(o -> o.ok() ? "yes" : "no").orElse("unknown"));
             if (outcome.isPresent() && !outcome.get().ok()) {

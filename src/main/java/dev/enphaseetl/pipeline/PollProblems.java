@@ -16,6 +16,8 @@ import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.gateway.GatewayException;
 import dev.enphaseetl.parse.PayloadException;
+import dev.enphaseetl.spool.SpoolFullException;
+import dev.enphaseetl.spool.SpoolWriteException;
 
 /**
  * What happens when a poll goes wrong, called from the poll routes' error handling: gateway failures are logged once
@@ -78,6 +80,13 @@ public class PollProblems {
         Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         PollTask task = exchange.getProperty(TASK, PollTask.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (isSpoolRefusal(e)) {
+            // the spool logs the change of state once and turns readiness DOWN; parking the payload would fill
+            // the same disk the limit protects
+            LOG.debugf("Gateway %s endpoint %s: readings not spooled: %s", task.gateway().id(), task.endpoint().id(),
+                    e.getMessage());
+            return;
+        }
         if (fetched != null) {
             var file = deadLetters.parkPayload(fetched, "unexpected " + e);
             LOG.errorf(e, "Gateway %s endpoint %s: unexpected failure; payload kept in %s", task.gateway().id(),
@@ -85,6 +94,15 @@ public class PollProblems {
         } else {
             LOG.errorf(e, "%s: unexpected failure", task);
         }
+    }
+
+    private static boolean isSpoolRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SpoolFullException || t instanceof SpoolWriteException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): say so once. */

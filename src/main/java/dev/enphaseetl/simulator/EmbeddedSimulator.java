@@ -43,6 +43,11 @@ public class EmbeddedSimulator {
         return targets;
     }
 
+    /** The running simulator (to set fault knobs in tests), if started. */
+    public synchronized java.util.Optional<GatewaySimulator> simulator() {
+        return java.util.Optional.ofNullable(simulator);
+    }
+
     public synchronized void stop() {
         if (simulator != null) {
             simulator.close();

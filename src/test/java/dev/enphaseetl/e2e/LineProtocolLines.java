@@ -9,10 +9,10 @@ import java.util.TreeMap;
  * Reads back the line protocol enphase-etl writes (float fields, second timestamps), so that tests can compare
  * files with what a database holds. Test-only: it knows just the subset the renderer produces.
  */
-final class LineProtocolLines {
+public final class LineProtocolLines {
 
-    record Point(String measurement, Map<String, String> tags, Map<String, Double> fields, long time) {
-        String seriesKey() {
+    public record Point(String measurement, Map<String, String> tags, Map<String, Double> fields, long time) {
+        public String seriesKey() {
             return measurement + tags + "@" + time;
         }
 
@@ -33,7 +33,7 @@ final class LineProtocolLines {
     private LineProtocolLines() {
     }
 
-    static Point parse(String line) {
+    public static Point parse(String line) {
         List<String> sections = split(line, ' ');
         if (sections.size() != 3) {
             throw new IllegalArgumentException("not a line of three sections: " + line);
