@@ -8,10 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.jboss.logging.Logger;
+
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.pipeline.ProblemLog;
 import dev.enphaseetl.sink.file.CsvFileSink;
 import dev.enphaseetl.sink.file.FileSinkConfig;
 import dev.enphaseetl.sink.file.LineProtocolFileSink;
@@ -32,6 +35,7 @@ public class Sinks {
     private final EnphaseConfig.Sink config;
     private final SinkStatus status;
     private final PipelineMetrics metrics;
+    private final ProblemLog problems = new ProblemLog(Logger.getLogger("dev.enphaseetl.sink"));
     private LineProtocolFileSink lineProtocol;
     private CsvFileSink csv;
     private InfluxSink influx;
@@ -66,9 +70,15 @@ public class Sinks {
             delivery.run();
             status.delivered(sink, readings.size());
             metrics.delivered(sink, readings.size());
+            problems.ok(sink, "Sink " + sink + " delivers again");
         } catch (RuntimeException e) {
             status.failed(sink, e.getMessage());
             metrics.deliveryFailed(sink, readings.size());
+            if (e instanceof TransientSinkException) {
+                problems.problem(sink, e.getClass().getSimpleName(), Logger.Level.WARN, "Sink " + sink
+                        + " is failing: " + e.getMessage() + "; readings wait in its spool and are retried"
+                        + " (logged once until it recovers)");
+            }
             throw e;
         }
     }

@@ -96,6 +96,7 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     public Connection connect(String database) throws SQLException {
+        dev.enphaseetl.sink.jdbc.SqlDialect.POSTGRESQL.loadDriver();
         return DriverManager.getConnection(jdbcUrl(database), "postgres", "");
     }
 

@@ -72,6 +72,7 @@ class LedgerStoresIT {
             store.upsert(List.of(day("g1", "2024-03-10", "7.5", "reset")));
 
             JdbcSinkConfig c = db.config();
+            c.dialect().loadDriver();
             try (Connection con = DriverManager.getConnection(c.url(), c.user(), c.password());
                     Statement s = con.createStatement();
                     ResultSet rs = s.executeQuery("SELECT day, produced_kwh, imported_kwh, flags, grid_source "

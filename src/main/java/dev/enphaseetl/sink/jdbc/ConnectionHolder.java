@@ -27,6 +27,7 @@ final class ConnectionHolder implements AutoCloseable {
         if (config.password() != null) {
             p.setProperty("password", config.password());
         }
+        config.dialect().loadDriver();
         connection = DriverManager.getConnection(config.url(), p);
         connection.setAutoCommit(false);
         return connection;

@@ -5,7 +5,25 @@ import java.util.stream.Collectors;
 
 /** The three supported databases, chosen by JDBC URL, and their upsert syntax. */
 public enum SqlDialect {
-    POSTGRESQL, MARIADB, SQLITE;
+    POSTGRESQL("org.postgresql.Driver"), MARIADB("org.mariadb.jdbc.Driver"), SQLITE("org.sqlite.JDBC");
+
+    private final String driverClass;
+
+    SqlDialect(String driverClass) {
+        this.driverClass = driverClass;
+    }
+
+    /**
+     * Loads the dialect's JDBC driver with this class's class loader, so that {@code DriverManager} finds it even
+     * when another class loader (a test framework's, a container's) registered it first.
+     */
+    public void loadDriver() {
+        try {
+            Class.forName(driverClass, true, SqlDialect.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("JDBC driver " + driverClass + " is not on the classpath", e);
+        }
+    }
 
     public static SqlDialect fromUrl(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {

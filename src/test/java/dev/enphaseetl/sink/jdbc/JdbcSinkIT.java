@@ -155,6 +155,7 @@ class JdbcSinkIT {
 
     private Connection connect() throws Exception {
         JdbcSinkConfig c = db.config();
+        SqlDialect.fromUrl(c.url()).loadDriver();
         return DriverManager.getConnection(c.url(), c.user(), c.password());
     }
 

@@ -33,6 +33,7 @@ class SchemaTablesTest {
         new JdbcSink(cfg).migrate();
 
         List<String> problems = new ArrayList<>();
+        cfg.dialect().loadDriver();
         try (Connection c = DriverManager.getConnection(cfg.url())) {
             DatabaseMetaData md = c.getMetaData();
             for (Schema.Measurement m : Schema.all()) {

@@ -43,6 +43,7 @@ public final class TestDatabases {
     }
 
     private static void exec(String url, String user, String sql) {
+        SqlDialect.fromUrl(url).loadDriver();
         try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
