@@ -1,5 +1,7 @@
 package dev.enphaseetl.auth;
 
+import dev.enphaseetl.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.enphaseetl.e2e;
 
+import dev.enphaseetl.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -18,7 +20,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -102,33 +103,6 @@ class SimulatedDayIT {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> drops = new ArrayList<>();
 
-    /** A clock the test sets by hand. */
-    static final class SteppedClock extends Clock {
-        private volatile Instant now;
-
-        SteppedClock(Instant start) {
-            now = start;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     record SqlDb(String vendor, JdbcSinkConfig config, JdbcSink sink) {
     }
@@ -179,7 +153,7 @@ class SimulatedDayIT {
         // --- one simulated day over real HTTPS ---
         Instant dayStart = DAY.atStartOfDay(ZONE).toInstant();
         Instant dayEnd = DAY.plusDays(1).atStartOfDay(ZONE).toInstant();
-        SteppedClock clock = new SteppedClock(dayStart);
+        MutableClock clock = new MutableClock(dayStart);
         GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().gatewayCount(GATEWAYS).seed(SEED)
                 .httpPort(-1).httpsPort(0).zone(ZONE).clock(clock).build());
         closeables.add(sim);
