@@ -254,9 +254,21 @@ public class GatewayFetcher {
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */
     public Fetched requireAnswer(Fetched f) throws GatewayException {
         if (f.status() == 401 || f.status() == 403) {
-            String why = tokens.hasSource(f.task().gateway().id())
-                    ? "the gateway rejected the token (HTTP " + f.status() + "); renew it or check it belongs to this gateway"
-                    : "the gateway requires a token (HTTP " + f.status() + "); configure one for firmware 7 and later";
+            GatewayTarget gw = f.task().gateway();
+            String why;
+            if (tokens.hasSource(gw.id())) {
+                why = "the gateway rejected the token (HTTP " + f.status() + "); renew it or check it belongs to this"
+                        + " gateway";
+            } else if ("http".equals(gw.baseUrl().getScheme())) {
+                why = "the gateway refused access (HTTP " + f.status() + "): legacy firmware wants a digest login ("
+                        + (gw.username() != null ? "user " + gw.username() + " was refused"
+                                : serials.apply(gw.id()).isPresent() ? "user envoy with the serial's last six digits"
+                                        + " was refused; set enphase.gateways[n].username and .password"
+                                        : "the serial is not known yet from /info")
+                        + "); firmware 7 and later wants a token instead";
+            } else {
+                why = "the gateway requires a token (HTTP " + f.status() + "); configure one for firmware 7 and later";
+            }
             throw new GatewayException(GatewayException.Reason.AUTH, f.task() + ": " + why);
         }
         if (f.status() >= 500) {

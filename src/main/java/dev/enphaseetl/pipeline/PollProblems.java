@@ -105,12 +105,18 @@ public class PollProblems {
         return false;
     }
 
-    /** The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): say so once. */
-    public void notAvailable(PollTask task, String reason) {
+    /**
+     * The firmware does not offer this endpoint (HTML, an error object, an empty list, 404): said once, and the first
+     * such answer is kept as a dead letter so that what the gateway really sent can be looked at; repeats are not.
+     */
+    public void notAvailable(Fetched fetched, String reason) throws IOException {
+        PollTask task = fetched.task();
         metrics.poll(task.endpoint().id(), "not_available");
-        endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, "Gateway " + task.gateway().id()
-                + " endpoint " + task.endpoint().id() + " is not available on this firmware: " + reason
-                + " (reported once)");
+        String message = "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
+                + " is not available on this firmware: " + reason + " (reported once)";
+        if (endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, message)) {
+            deadLetters.parkPayload(fetched, "not data (endpoint not available on this firmware): " + reason);
+        }
     }
 
     public boolean hasGatewayProblem(String gatewayId) {

@@ -35,7 +35,7 @@ public class ReadingExtractor {
         this.states = states;
     }
 
-    public List<Reading> extract(Fetched fetched) throws PayloadException {
+    public List<Reading> extract(Fetched fetched) throws PayloadException, java.io.IOException {
         PollTask task = fetched.task();
         GatewayState state = states.of(task.gateway().id());
         List<Reading> readings;
@@ -44,7 +44,7 @@ public class ReadingExtractor {
             String gateway = state.serial().orElse(task.gateway().id());
             readings = parser.parse(gateway, task.endpoint(), fetched.status(), fetched.body(), state);
         } catch (NotDataException e) {
-            problems.notAvailable(task, e.getMessage());
+            problems.notAvailable(fetched, e.getMessage());
             return List.of();
         }
         problems.succeeded(task);

@@ -121,8 +121,10 @@ class GatewayFaultsTest {
         assertThat(m.path("httpStatus").asInt()).isEqualTo(200);
         assertThat(m.path("reason").asText()).contains("malformed JSON");
         assertThat(m.path("payloadFile").asText()).isEqualTo(payload.getFileName().toString());
-        // HTML with 200 on a JSON endpoint is classified as "not data" (endpoint not available), reported once, not
-        // dead-lettered
-        assertThat(FaultFiles.list(deadPoll.resolve("ivp-livedata-status"), ".payload")).isEmpty();
+        // HTML with 200 on a JSON endpoint is classified as "not data" (endpoint not available): reported once, and
+        // only that first answer is kept with its payload, not one per poll
+        List<Path> html = FaultFiles.list(deadPoll.resolve("ivp-livedata-status"), ".payload");
+        assertThat(html).hasSize(1);
+        assertThat(Files.readString(html.get(0))).containsIgnoringCase("<html");
     }
 }
