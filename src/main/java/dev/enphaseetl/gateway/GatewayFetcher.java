@@ -3,12 +3,15 @@ package dev.enphaseetl.gateway;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
@@ -20,6 +23,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
 
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
@@ -49,6 +54,7 @@ import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.pipeline.GatewayStates;
+import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.pipeline.PollTask;
 
 /**
@@ -63,15 +69,19 @@ import dev.enphaseetl.pipeline.PollTask;
 @Named("gatewayFetcher")
 public class GatewayFetcher {
 
+    private static final Logger LOG = Logger.getLogger(GatewayFetcher.class);
+
     private final CloseableHttpClient client;
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
     private final Function<String, Optional<String>> serials;
     private PipelineMetrics metrics;
     /** The gateway's session from /auth/check_jwt, by gateway id; never logged. */
-    private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
+    /** The base URL that answered, by gateway id, when it is not the configured one (scheme fallback). */
+    private final Map<String, URI> bases = new ConcurrentHashMap<>();
     /** Gateways whose firmware gave no session (no /auth/check_jwt): when to ask again. */
-    private final Map<String, Long> noSessionUntil = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> noSessionUntil = new ConcurrentHashMap<>();
 
     @Inject
     public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
@@ -128,7 +138,12 @@ public class GatewayFetcher {
         }
         long started = System.nanoTime();
         String session = bearer == null ? null : session(gw, bearer);
-        Fetched f = get(task, bearer, session);
+        Fetched f;
+        try {
+            f = get(task, bearer, session);
+        } catch (GatewayException e) {
+            f = otherScheme(task, bearer, e);
+        }
         if ((f.status() == 401 || f.status() == 403) && bearer != null) {
             sessions.remove(gw.id());
             Optional<Token> fresh = tokens.onRejected(gw.id(), bearer);
@@ -160,9 +175,9 @@ public class GatewayFetcher {
         if (until != null && until > System.currentTimeMillis()) {
             return null;
         }
-        HttpGet check = new HttpGet(gw.resolve("/auth/check_jwt"));
+        HttpGet check = new HttpGet(resolve(base(gw), "/auth/check_jwt"));
         check.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
-        String cookie = execute(check, gw, new PollTask(gw, dev.enphaseetl.parse.Endpoint.INFO), response -> {
+        String cookie = execute(check, gw, new PollTask(gw, Endpoint.INFO), response -> {
             EntityUtils.consume(response.getEntity());
             if (response.getCode() == 401 || response.getCode() == 403) {
                 return ""; // the token is refused: no session now, the data request will say so
@@ -191,9 +206,56 @@ public class GatewayFetcher {
         return cookie;
     }
 
+    /**
+     * Firmware 5 only listens on port 80 and some firmware 8 builds dropped it: when the configured scheme's default
+     * port refuses the connection, the other scheme is tried, and kept for the gateway if it answers.
+     */
+    private Fetched otherScheme(PollTask task, String bearer, GatewayException failure) throws GatewayException {
+        GatewayTarget gw = task.gateway();
+        URI current = base(gw);
+        Optional<URI> other = alternative(current);
+        if (failure.reason() != GatewayException.Reason.UNREACHABLE || other.isEmpty()) {
+            throw failure;
+        }
+        bases.put(gw.id(), other.get());
+        try {
+            Fetched f = get(task, bearer, null);
+            LOG.infof("Gateway %s does not answer on %s but on %s: using that", gw.id(), current.getScheme(),
+                    other.get().getScheme());
+            return f;
+        } catch (GatewayException e) {
+            bases.remove(gw.id());
+            throw failure;
+        }
+    }
+
+    /** The same gateway under the other scheme, only where the URL uses the scheme's default port. */
+    static Optional<URI> alternative(URI base) {
+        if (base.getPort() > 0) {
+            return Optional.empty();
+        }
+        String other = switch (base.getScheme()) {
+            case "https" -> "http";
+            case "http" -> "https";
+            default -> null;
+        };
+        return other == null ? Optional.empty()
+                : Optional.of(URI.create(other + "://" + base.getRawAuthority()
+                        + Objects.toString(base.getRawPath(), "")));
+    }
+
+    private URI base(GatewayTarget gw) {
+        return bases.getOrDefault(gw.id(), gw.baseUrl());
+    }
+
+    private static URI resolve(URI base, String pathAndQuery) {
+        String b = base.toString();
+        return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + pathAndQuery);
+    }
+
     private Fetched get(PollTask task, String bearer, String session) throws GatewayException {
         GatewayTarget gw = task.gateway();
-        HttpGet get = new HttpGet(gw.resolve(task.endpoint().path()));
+        HttpGet get = new HttpGet(resolve(base(gw), task.endpoint().path()));
         if (bearer != null) {
             get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
         }

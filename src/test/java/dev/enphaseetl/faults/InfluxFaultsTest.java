@@ -129,6 +129,11 @@ class InfluxFaultsTest {
         Thread.sleep(6_000); // several poll cycles of 1 s
         long spooledDuringOutage = FaultFiles.list(DATA.resolve("spool").resolve("influxdb"), ".jsonl").size();
         int linesAtRestart = FaultFiles.lineProtocol(DATA).size();
+        // readiness is DOWN while InfluxDB is away, naming the sink
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503)
+                .body("status", org.hamcrest.Matchers.equalTo("DOWN"))
+                .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.influxdb.reachable'",
+                        org.hamcrest.Matchers.equalTo("no"));
         db.start();
         long outageMs = (System.nanoTime() - stoppedAt) / 1_000_000;
         Thread.sleep(3_000); // polls go on after the restart
@@ -138,6 +143,21 @@ class InfluxFaultsTest {
                 .until(() -> FaultFiles.list(DATA.resolve("spool").resolve("influxdb"), ".jsonl").isEmpty()
                         && FaultFiles.list(DATA.resolve("spool").resolve("lineprotocol"), ".jsonl").isEmpty());
         long drainMs = (System.nanoTime() - t0) / 1_000_000;
+        // and UP again once it is back and the spool drained
+        String[] lastHealth = { "" };
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                // the polling routes were stopped above, which Camel's own route check reports; ours is the one
+                var r = io.restassured.RestAssured.given().get("/q/health/ready");
+                lastHealth[0] = r.asString();
+                return "UP".equals(r.jsonPath().getString("checks.find { it.name == 'enphase-etl pipeline' }.status"));
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("readiness did not come back UP: " + lastHealth[0], e);
+        }
+        io.restassured.RestAssured.given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.influxdb.reachable'",
+                        org.hamcrest.Matchers.equalTo("yes"));
 
         List<String> lines = FaultFiles.lineProtocol(DATA);
         Map<String, LineProtocolLines.Point> expected = distinct(lines);

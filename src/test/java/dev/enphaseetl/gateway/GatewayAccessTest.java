@@ -140,4 +140,34 @@ class GatewayAccessTest {
                     .fetch(new PollTask(wrongUser, Endpoint.API_V1_PRODUCTION_INVERTERS)).status()).isEqualTo(401);
         }
     }
+
+    @Test
+    void theOtherSchemeIsTriedOnlyOnDefaultPorts() {
+        assertThat(GatewayFetcher.alternative(URI.create("https://192.0.2.1"))).contains(URI.create("http://192.0.2.1"));
+        assertThat(GatewayFetcher.alternative(URI.create("http://envoy.local"))).contains(
+                URI.create("https://envoy.local"));
+        assertThat(GatewayFetcher.alternative(URI.create("https://192.0.2.1:8443"))).isEmpty();
+    }
+
+    @Test
+    void aGatewayWithoutPort443IsReachedOverPort80() throws Exception {
+        // firmware 5 only listens on port 80: the configured https:// URL is refused, plain HTTP answers
+        GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().httpPort(80).httpsPort(-1)
+                .firmware("5.0.62").build());
+        try {
+            sim.start();
+        } catch (Exception e) {
+            sim.close();
+            org.junit.jupiter.api.Assumptions.abort("port 80 is not available here: " + e.getMessage());
+        }
+        try (sim) {
+            GatewayTarget gw = new GatewayTarget("legacy", URI.create("https://127.0.0.1"), null, Map.of());
+            GatewayFetcher f = fetcher(tokens("legacy", null), Map.of());
+            Fetched ok = f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION));
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).contains("wattsNow");
+            // and the scheme that answered is kept
+            assertThat(f.fetch(new PollTask(gw, Endpoint.PRODUCTION_JSON)).status()).isEqualTo(200);
+        }
+    }
 }

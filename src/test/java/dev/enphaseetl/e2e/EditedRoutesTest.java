@@ -1,0 +1,96 @@
+package dev.enphaseetl.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.timer.TimerEndpoint;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * What an operator does: copy routes/, edit a poll period and switch a sink off in the YAML, restart. The edits take
+ * effect: the timer runs at the new period, the CSV sink route does not start, and no CSV file is written while the
+ * other sinks go on.
+ */
+@QuarkusTest
+@TestProfile(EditedRoutesTest.Profile.class)
+class EditedRoutesTest {
+
+    static final Path DATA = Path.of("target", "edited-" + Long.toString(System.nanoTime(), 36));
+    static final Path ROUTES = DATA.resolve("routes");
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            copyAndEditRoutes();
+            Map<String, String> m = new HashMap<>();
+            m.put("enphase.data-dir", DATA.toString());
+            m.put("camel.main.routes-include-pattern", "file:" + ROUTES + "/*.camel.yaml");
+            m.put("enphase.poll.first-delay", "200");
+            m.put("enphase.sink.poll-delay", "200");
+            return m;
+        }
+    }
+
+    static void copyAndEditRoutes() {
+        try {
+            Files.createDirectories(ROUTES);
+            try (Stream<Path> files = Files.list(Path.of("routes"))) {
+                for (Path f : files.toList()) {
+                    String yaml = Files.readString(f);
+                    if (f.getFileName().toString().startsWith("10-")) {
+                        yaml = replaceOnce(yaml, "period: \"{{enphase.poll.production-json.period:60s}}\"",
+                                "period: \"3s\"");
+                    }
+                    if (f.getFileName().toString().startsWith("30-")) {
+                        yaml = replaceOnce(yaml, "autoStartup: \"{{enphase.sink.csv.enabled:true}}\"",
+                                "autoStartup: false");
+                    }
+                    Files.writeString(ROUTES.resolve(f.getFileName()), yaml);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String replaceOnce(String text, String from, String to) {
+        if (!text.contains(from)) {
+            throw new IllegalStateException("the route file no longer contains " + from);
+        }
+        return text.replace(from, to);
+    }
+
+    @Inject
+    CamelContext camel;
+
+    @Test
+    void aChangedPeriodAndADisabledSinkTakeEffectOnRestart() {
+        TimerEndpoint timer = (TimerEndpoint) camel.getRoute("poll-production-json").getEndpoint();
+        assertThat(timer.getPeriod()).isEqualTo(3000L);
+        assertThat(camel.getRouteController().getRouteStatus("sink-csv")).isEqualTo(ServiceStatus.Stopped);
+        assertThat(camel.getRouteController().getRouteStatus("sink-lineprotocol")).isEqualTo(ServiceStatus.Started);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Files.isDirectory(DATA.resolve("lineprotocol")));
+        assertThat(DATA.resolve("csv")).doesNotExist();
+        // the entries for the switched-off route wait in its spool: nothing is lost, they go out when it runs again
+        assertThat(DATA.resolve("spool").resolve("csv")).isDirectory();
+    }
+}
