@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotently installs and starts the servers the integration tests need:
-# InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306).
+# InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306), Mosquitto (127.0.0.1:1883).
 # Safe to run repeatedly; exits non-zero with a clear message if a server does not come up.
 set -euo pipefail
 
@@ -59,5 +59,19 @@ if ! maria_ready >/dev/null 2>&1; then
     start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || die "could not start mariadbd"
 fi
 wait_for "MariaDB (127.0.0.1:3306)" maria_ready
+
+# --- Mosquitto (MQTT; the YAML-wired MQTT output example is tested against it) -------------------
+mqtt_ready() { port_open 1883; }
+if ! mqtt_ready >/dev/null 2>&1; then
+    if ! command -v mosquitto >/dev/null 2>&1; then
+        log "installing mosquitto"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq || die "apt-get update failed"
+        apt-get install -y -qq mosquitto >/dev/null || die "apt-get install mosquitto failed"
+    fi
+    log "starting Mosquitto"
+    mosquitto -d -c /etc/mosquitto/mosquitto.conf || die "could not start mosquitto"
+fi
+wait_for "Mosquitto (127.0.0.1:1883)" mqtt_ready
 
 log "all services up"

@@ -34,6 +34,7 @@ public final class BeanRegistry {
             Map.entry("pollScheduler", "dev.enphaseetl.pipeline.PollScheduler"),
             Map.entry("pollProblems", "dev.enphaseetl.pipeline.PollProblems"),
             Map.entry("spoolEntries", "dev.enphaseetl.spool.SpoolEntries"),
+            Map.entry("render", "dev.enphaseetl.render.RenderSteps"),
             Map.entry("spool", "dev.enphaseetl.spool.Spool"),
             Map.entry("ledgerUpdate", "dev.enphaseetl.ledger.LedgerUpdate"),
             Map.entry("statusLine", "dev.enphaseetl.health.StatusLine"),

@@ -22,6 +22,8 @@ public final class Redactor {
             out = out.replace(s, "***");
         }
         // InfluxDB 1.x credentials may travel as query parameters u= and p=; JDBC URLs may carry password=
-        return out.replaceAll("([?&](?:p|u|password|user|token)=)[^&\\s\"]*", "$1***");
+        out = out.replaceAll("([?&](?:p|u|password|user|token)=)[^&\\s\"]*", "$1***");
+        // and a URL may carry user:password@
+        return out.replaceAll("(//[^/@\\s:]+:)[^@/\\s]+@", "$1***@");
     }
 }

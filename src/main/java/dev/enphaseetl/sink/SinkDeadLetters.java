@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.spool.SpoolEntries;
 import dev.enphaseetl.spool.DurableFiles;
 import dev.enphaseetl.spool.SpoolCodec;
 
@@ -57,11 +59,24 @@ public class SinkDeadLetters {
     @SuppressWarnings("unchecked")
     public void park(Exchange exchange) throws IOException {
         String sink = exchange.getIn().getHeader("sink", String.class);
-        List<Reading> readings = exchange.getIn().getBody(List.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Instant first = Instant.ofEpochMilli(exchange.getClock().getCreated());
         int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
-        List<BatchSplitter.Rejected> rejected = BatchSplitter.isolate(readings, deliverer(sink), e.getMessage());
+        List<BatchSplitter.Rejected> rejected;
+        List<Reading> readings;
+        if (SinkSwitches.builtIn(sink)) {
+            readings = exchange.getIn().getBody(List.class);
+            rejected = BatchSplitter.isolate(readings, deliverer(sink), e.getMessage());
+        } else {
+            // a sink wired in YAML: its delivery cannot be re-run per reading, so the whole entry is parked
+            readings = exchange.getProperty(SpoolEntries.READINGS, List.class);
+            if (readings == null) {
+                throw new IllegalStateException("sink " + sink + " failed before its spool entry was read: "
+                        + Sinks.reason(e), e);
+            }
+            String reason = Sinks.reason(e);
+            rejected = readings.stream().map(r -> new BatchSplitter.Rejected(r, reason)).toList();
+        }
         if (rejected.isEmpty()) {
             LOG.infof("Sink %s: the batch refused before was accepted in parts; nothing to park", sink);
             return;

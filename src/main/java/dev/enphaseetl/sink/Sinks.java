@@ -2,12 +2,15 @@ package dev.enphaseetl.sink;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
@@ -22,6 +25,8 @@ import dev.enphaseetl.sink.influx.InfluxSink;
 import dev.enphaseetl.sink.influx.InfluxSinkConfig;
 import dev.enphaseetl.sink.jdbc.JdbcSink;
 import dev.enphaseetl.sink.jdbc.JdbcSinkConfig;
+import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.spool.SpoolEntries;
 
 /**
  * The sinks as route steps: {@code bean: {ref: sinks, method: influxdb}}. Each sink is built from its
@@ -35,6 +40,7 @@ public class Sinks {
     private final EnphaseConfig.Sink config;
     private final SinkStatus status;
     private final PipelineMetrics metrics;
+    private static final Redactor REDACT = new Redactor();
     private final ProblemLog problems = new ProblemLog(Logger.getLogger("dev.enphaseetl.sink"));
     private LineProtocolFileSink lineProtocol;
     private CsvFileSink csv;
@@ -63,6 +69,55 @@ public class Sinks {
 
     public void jdbc(List<Reading> readings) {
         tracked("jdbc", readings, () -> jdbcSink().deliver(readings));
+    }
+
+    /**
+     * Route step after the delivery of a sink wired in YAML alone: the readings of the entry (exchange property
+     * {@code readings}, set by {@code spoolEntries.read}) count as delivered to the sink in header {@code sink}.
+     */
+    public void confirmed(Exchange exchange) {
+        String sink = exchange.getIn().getHeader("sink", String.class);
+        int n = readings(exchange).size();
+        status.delivered(sink, n);
+        metrics.delivered(sink, n);
+        problems.ok(sink, "Sink " + sink + " delivers again");
+    }
+
+    /** Error step of a sink wired in YAML alone: counted, shown in health and logged once until it recovers. */
+    public void failed(Exchange exchange) {
+        String sink = exchange.getIn().getHeader("sink", String.class);
+        if (sink == null || SinkSwitches.builtIn(sink)) {
+            return; // the built-in sinks track their own failures
+        }
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = reason(e);
+        status.failed(sink, reason);
+        metrics.deliveryFailed(sink, readings(exchange).size());
+        problems.problem(sink, e == null ? "failure" : e.getClass().getSimpleName(), Logger.Level.WARN, "Sink "
+                + sink + " is failing: " + reason + "; readings wait in its spool and are retried"
+                + " (logged once until it recovers)");
+    }
+
+    /** An exception as one line without secrets; an HTTP error gives its status and the server's answer. */
+    public static String reason(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        String text = e instanceof HttpOperationFailedException h
+                ? "HTTP " + h.getStatusCode() + " from " + h.getUri() + ": " + Objects.toString(h.getResponseBody(),
+                        "").strip()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return REDACT.redact(text.replace('\n', ' ').replace('\r', ' '));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Reading> readings(Exchange exchange) {
+        Object body = exchange.getIn().getBody();
+        if (body instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof Reading)) {
+            return (List<Reading>) list;
+        }
+        List<Reading> kept = exchange.getProperty(SpoolEntries.READINGS, List.class);
+        return kept == null ? List.of() : kept;
     }
 
     private void tracked(String sink, List<Reading> readings, Runnable delivery) {

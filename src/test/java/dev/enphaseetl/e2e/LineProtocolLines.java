@@ -1,6 +1,7 @@
 package dev.enphaseetl.e2e;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +32,17 @@ public final class LineProtocolLines {
     }
 
     private LineProtocolLines() {
+    }
+
+    /** measurement -> series key -> point, fields of same-key lines merged in file order (later wins). */
+    public static Map<String, Map<String, Point>> merged(List<String> lines) {
+        Map<String, Map<String, Point>> out = new TreeMap<>();
+        for (String line : lines) {
+            Point p = parse(line);
+            out.computeIfAbsent(p.measurement(), k -> new LinkedHashMap<>()).merge(p.seriesKey(), p,
+                    Point::mergedWith);
+        }
+        return out;
     }
 
     public static Point parse(String line) {

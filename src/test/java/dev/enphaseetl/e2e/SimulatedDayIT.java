@@ -334,15 +334,8 @@ class SimulatedDayIT {
         return ctx;
     }
 
-    /** measurement -> series key -> point, fields of same-key lines merged in file order (later wins). */
     static Map<String, Map<String, LineProtocolLines.Point>> mergedPoints(List<String> lines) {
-        Map<String, Map<String, LineProtocolLines.Point>> out = new TreeMap<>();
-        for (String line : lines) {
-            LineProtocolLines.Point p = LineProtocolLines.parse(line);
-            out.computeIfAbsent(p.measurement(), k -> new LinkedHashMap<>()).merge(p.seriesKey(), p,
-                    LineProtocolLines.Point::mergedWith);
-        }
-        return out;
+        return LineProtocolLines.merged(lines);
     }
 
     private static List<String> readLines(Path dir) throws IOException {
@@ -381,66 +374,13 @@ class SimulatedDayIT {
 
     // --- InfluxDB ---
 
-    /** Compares every point and returns the count per measurement. */
     private static Map<String, Long> checkInflux(InfluxSink influx, String db,
             Map<String, Map<String, LineProtocolLines.Point>> expected) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (var e : expected.entrySet()) {
-            Map<String, LineProtocolLines.Point> actual = influxPoints(influx, db, e.getKey());
-            counts.put(e.getKey(), (long) actual.size());
-            assertThat(actual.size()).as("InfluxDB points of " + e.getKey()).isEqualTo(e.getValue().size());
-            assertThat(actual).as("InfluxDB values of " + e.getKey()).isEqualTo(e.getValue());
-        }
-        return counts;
+        return InfluxReadBack.check(influx.client(), db, expected);
     }
 
     private static Map<String, Long> countInflux(InfluxSink influx, String db, Iterable<String> measurements) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (String m : measurements) {
-            counts.put(m, (long) influxPoints(influx, db, m).size());
-        }
-        return counts;
-    }
-
-    private static Map<String, LineProtocolLines.Point> influxPoints(InfluxSink influx, String db, String m) {
-        QueryResult r = influx.client().query(new Query("SELECT * FROM \"" + m + "\" GROUP BY *", db),
-                TimeUnit.SECONDS);
-        assertThat(r.hasError()).as(r.getError()).isFalse();
-        QueryResult.Result result = r.getResults().get(0);
-        assertThat(result.hasError()).as(result.getError()).isFalse();
-        Map<String, LineProtocolLines.Point> out = new LinkedHashMap<>();
-        if (result.getSeries() == null) {
-            return out;
-        }
-        for (QueryResult.Series s : result.getSeries()) {
-            Map<String, String> tags = new TreeMap<>();
-            if (s.getTags() != null) {
-                s.getTags().forEach((k, v) -> {
-                    if (v != null && !v.isEmpty()) {
-                        tags.put(k, v);
-                    }
-                });
-            }
-            List<String> cols = s.getColumns();
-            for (List<Object> row : s.getValues()) {
-                long time = ((Number) row.get(0)).longValue();
-                Map<String, Double> fields = new TreeMap<>();
-                for (int i = 1; i < cols.size(); i++) {
-                    Object v = row.get(i);
-                    if (v != null) {
-                        if (!(v instanceof Number n)) {
-                            throw new AssertionError("InfluxDB " + m + "." + cols.get(i) + " is not a number: " + v);
-                        }
-                        fields.put(cols.get(i), n.doubleValue());
-                    }
-                }
-                LineProtocolLines.Point p = new LineProtocolLines.Point(m, tags, fields, time);
-                if (out.put(p.seriesKey(), p) != null) {
-                    fail("InfluxDB returned " + p.seriesKey() + " twice");
-                }
-            }
-        }
-        return out;
+        return InfluxReadBack.count(influx.client(), db, measurements);
     }
 
     // --- SQL ---

@@ -36,6 +36,13 @@ class RouteValidatorTest {
     }
 
     @Test
+    void theYamlOutputExamplesValidateCleanNextToTheShippedRoutes() throws IOException {
+        List<Path> files = RouteValidator.collect(new String[] {"routes", "deploy/routes-examples"});
+        assertThat(files).anyMatch(f -> f.toString().contains("sink-mqtt"));
+        assertThat(new RouteValidator().validate(files)).isEmpty();
+    }
+
+    @Test
     void routeIdsAreUniqueAndFollowTheNaming() throws IOException {
         RouteValidator v = new RouteValidator();
         v.validate(RouteValidator.collect(new String[] {"routes"}));
