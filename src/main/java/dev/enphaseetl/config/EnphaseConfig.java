@@ -190,9 +190,38 @@ public interface EnphaseConfig {
         @WithDefault("1000000")
         int queueSize();
 
+        /** Retries of a poll that failed transiently (unreachable, timeout, HTTP 5xx), before the next tick. */
+        PollRetry retry();
+
+        /**
+         * How long a gateway may fail before it is a warning: shorter failures (such as the gateway's nightly
+         * restart) are logged at INFO and cleared without alarm.
+         */
+        @WithName("outage-grace")
+        @WithDefault("30m")
+        Duration outageGrace();
+
         /** Per endpoint id ({@code production-json}, {@code ivp-meters-readings}, ...): period and on/off. */
         @WithParentName
         Map<String, EndpointPoll> endpoints();
+    }
+
+    interface PollRetry {
+        /** Retries per failed poll before the endpoint's next tick (0 = none). */
+        @WithDefault("2")
+        int max();
+
+        /** Delay before the first retry; doubled for each further one, each jittered 50 to 150 %. */
+        @WithDefault("5s")
+        Duration initial();
+
+        @WithName("max-delay")
+        @WithDefault("30s")
+        Duration maxDelay();
+
+        /** A gateway failing longer than this is in an outage: only the regular ticks ask it until it answers. */
+        @WithDefault("2m")
+        Duration window();
     }
 
     interface EndpointPoll {

@@ -1,6 +1,7 @@
 package dev.enphaseetl.pipeline;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
+import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.gateway.GatewayException;
@@ -39,27 +41,64 @@ public class PollProblems {
     private final ProblemLog endpointProblems = new ProblemLog(LOG);
     private final DeadLetters deadLetters;
     private final PipelineMetrics metrics;
+    private final RetryPlan retries;
+    private final Duration outageGrace;
     private final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
 
     @Inject
-    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics) {
-        this.deadLetters = deadLetters;
-        this.metrics = metrics;
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config) {
+        this(deadLetters, metrics, retries, config.poll().outageGrace());
     }
 
-    /** The gateway could not be read; one ERROR/WARN line per gateway and reason. */
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, Duration outageGrace) {
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.retries = retries;
+        this.outageGrace = outageGrace;
+    }
+
+    /**
+     * The gateway could not be read; one line per gateway and reason. A transient failure (unreachable, timeout,
+     * HTTP 5xx) is retried ({@link RetryPlan}) and is an INFO line while the gateway has failed for less than
+     * {@code enphase.poll.outage-grace} (its nightly restart passes without alarm), a WARN line once it lasts longer.
+     */
     public void gatewayFailed(Exchange exchange) {
         PollTask task = exchange.getProperty(TASK, PollTask.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof GatewayException ge ? ge.reason().name() : e.getClass().getSimpleName();
         metrics.poll(task.endpoint().id(), "failed");
         metrics.pollFailure(reason.toLowerCase(java.util.Locale.ROOT));
+        String gw = task.gateway().id();
+        if (e instanceof GatewayException ge && transientReason(ge.reason())) {
+            retries.failed(task).ifPresent(delay -> {
+                metrics.poll(task.endpoint().id(), "retry_planned");
+                LOG.debugf("Gateway %s endpoint %s: retry in %d ms", gw, task.endpoint().id(), delay.toMillis());
+            });
+            Duration failing = retries.failingSince(gw).map(t -> Duration.between(t, Instant.now()))
+                    .orElse(Duration.ZERO);
+            if (failing.compareTo(outageGrace) < 0) {
+                gatewayProblems.problem(gw, reason, Logger.Level.INFO, "Gateway " + gw + " does not answer: "
+                        + e.getMessage() + "; retrying (a short outage such as the gateway's nightly restart passes"
+                        + " by itself; a warning follows if it lasts beyond " + outageGrace.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                        + ")");
+            } else {
+                gatewayProblems.problem(gw, reason + " for long", Logger.Level.WARN, "Gateway " + gw
+                        + " has not answered for " + failing.toMinutes() + " min: " + e.getMessage()
+                        + " (logged once until the problem changes or clears)");
+            }
+            return;
+        }
         Logger.Level level = e instanceof GatewayException ge && ge.reason() == GatewayException.Reason.AUTH
                 || e instanceof GatewayException g2 && g2.reason() == GatewayException.Reason.TLS
                         ? Logger.Level.ERROR
                         : Logger.Level.WARN;
-        gatewayProblems.problem(task.gateway().id(), reason, level, "Gateway " + task.gateway().id()
+        gatewayProblems.problem(gw, reason, level, "Gateway " + gw
                 + " failed: " + e.getMessage() + " (logged once until the problem changes or clears)");
+    }
+
+    static boolean transientReason(GatewayException.Reason reason) {
+        return reason == GatewayException.Reason.UNREACHABLE || reason == GatewayException.Reason.TIMEOUT
+                || reason == GatewayException.Reason.HTTP_ERROR;
     }
 
     /** The payload was not usable: keep it in the dead-letter directory and say why. */
@@ -141,7 +180,9 @@ public class PollProblems {
     public void succeeded(PollTask task) {
         lastGood.put(task.gateway().id(), Instant.now());
         metrics.poll(task.endpoint().id(), "ok");
-        gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again");
+        String after = retries.succeeded(task).map(d -> " after " + d.toSeconds() + " s; endpoints that failed"
+                + " meanwhile are asked now").orElse("");
+        gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again" + after);
         endpointProblems.ok(task.key(), "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " delivers data again");
     }

@@ -42,10 +42,12 @@ public class PollScheduler {
 
     private final Map<String, GatewayQueue> queues = new ConcurrentHashMap<>();
     private final GatewayRegistry registry;
+    private final RetryPlan retries;
 
     @Inject
-    public PollScheduler(GatewayRegistry registry) {
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
         this.registry = registry;
+        this.retries = retries;
     }
 
     /** The polls to start now for an endpoint; each must later be {@link #release released}. */
@@ -54,19 +56,40 @@ public class PollScheduler {
         List<GatewayTarget> gateways = registry.gateways();
         List<PollTask> tasks = new ArrayList<>(gateways.size());
         for (GatewayTarget g : gateways) {
-            GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
-            synchronized (q) {
-                if (q.busy) {
-                    if (!q.waiting.add(endpoint)) {
-                        LOG.debugf("gateway %s: %s is still waiting from its previous tick", g.id(), endpoint.id());
-                    }
-                } else {
-                    q.busy = true;
-                    tasks.add(new PollTask(g, endpoint));
-                }
-            }
+            PollTask task = new PollTask(g, endpoint);
+            retries.ticked(task);
+            start(task, tasks);
         }
         return tasks;
+    }
+
+    /**
+     * The retries of failed polls whose time has come ({@link RetryPlan}), under the same rule: at most one request
+     * in flight per gateway. Each must later be {@link #release released}.
+     */
+    public List<PollTask> dueRetries() {
+        List<PollTask> tasks = new ArrayList<>();
+        for (PollTask task : retries.due()) {
+            start(task, tasks);
+        }
+        return tasks;
+    }
+
+    /** Starts the task (adds it to {@code started}) when its gateway is free; else it waits for the gateway. */
+    private void start(PollTask task, List<PollTask> started) {
+        GatewayTarget g = task.gateway();
+        GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
+        synchronized (q) {
+            if (q.busy) {
+                if (!q.waiting.add(task.endpoint())) {
+                    LOG.debugf("gateway %s: %s is still waiting from its previous tick", g.id(),
+                            task.endpoint().id());
+                }
+            } else {
+                q.busy = true;
+                started.add(task);
+            }
+        }
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /** Captures every log record of the JVM (root logger, level ALL) as text: message, parameters, formatted, stack. */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private final List<String> texts = new CopyOnWriteArrayList<>();
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -19,7 +19,7 @@ final class LogCapture extends Handler implements AutoCloseable {
     private final Level before;
     private final SimpleFormatter formatter = new SimpleFormatter();
 
-    LogCapture() {
+    public LogCapture() {
         setLevel(Level.ALL);
         before = root.getLevel();
         root.setLevel(Level.ALL);
@@ -49,11 +49,11 @@ final class LogCapture extends Handler implements AutoCloseable {
         texts.add(b.toString());
     }
 
-    List<String> texts() {
+    public List<String> texts() {
         return texts;
     }
 
-    List<String> messagesAt(Level level) {
+    public List<String> messagesAt(Level level) {
         return records.stream().filter(r -> r.getLevel().intValue() == level.intValue())
                 .map(r -> formatter.formatMessage(r)).toList();
     }

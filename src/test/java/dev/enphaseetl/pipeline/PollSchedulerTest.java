@@ -25,7 +25,7 @@ class PollSchedulerTest {
                 return targets;
             }
         };
-        return new PollScheduler(registry);
+        return new PollScheduler(registry, RetryPlanTest.plan(new dev.enphaseetl.testing.MutableClock(java.time.Instant.parse("2026-06-21T23:00:00Z"))));
     }
 
     @Test
