@@ -161,36 +161,7 @@ class InfluxFaultsTest {
 
         List<String> lines = FaultFiles.lineProtocol(DATA);
         Map<String, LineProtocolLines.Point> expected = distinct(lines);
-        Set<String> measurements = expected.values().stream().map(LineProtocolLines.Point::measurement)
-                .collect(Collectors.toSet());
-        long matched = 0;
-        for (String measurement : measurements) {
-            JsonNode series = JSON.readTree(db.query(DB, "SELECT * FROM \"" + measurement + "\""))
-                    .path("results").get(0).path("series").get(0);
-            List<String> columns = new ArrayList<>();
-            series.path("columns").forEach(c -> columns.add(c.asText()));
-            long expectedCount = expected.values().stream().filter(p -> p.measurement().equals(measurement)).count();
-            assertThat(series.path("values").size()).as("points of %s", measurement).isEqualTo(expectedCount);
-            for (JsonNode row : series.path("values")) {
-                Map<String, String> tags = new TreeMap<>();
-                Map<String, Double> fields = new TreeMap<>();
-                for (int i = 1; i < columns.size(); i++) {
-                    JsonNode v = row.get(i);
-                    if (v.isNull()) {
-                        continue;
-                    }
-                    if (v.isNumber()) {
-                        fields.put(columns.get(i), v.asDouble());
-                    } else {
-                        tags.put(columns.get(i), v.asText());
-                    }
-                }
-                LineProtocolLines.Point p = expected.get(measurement + tags + "@" + row.get(0).asLong());
-                assertThat(p).as("a line for %s %s at %s", measurement, tags, row.get(0)).isNotNull();
-                assertThat(fields).isEqualTo(p.fields());
-                matched++;
-            }
-        }
+        long matched = assertHoldsExactly(db, DB, expected).size();
         System.out.printf("FIGURES influx-outage: field values in InfluxDB before outage=%d, outage=%d ms, spool entries during "
                 + "outage=%d, LP lines at restart=%d, LP lines at end=%d, distinct points=%d, InfluxDB points "
                 + "matched=%d, drain after polling stopped=%d ms%n", before, outageMs, spooledDuringOutage,
@@ -218,6 +189,46 @@ class InfluxFaultsTest {
                 + "parked entries now %d%n", odd, FaultFiles.list(dead, ".jsonl").size());
         assertThat(odd).isEqualTo(1);
         assertThat(FaultFiles.list(dead, ".jsonl")).isEmpty();
+    }
+
+    /**
+     * Asserts that {@code database} holds exactly the {@code expected} points (see {@link #distinct}): per measurement
+     * as many points as expected, each one expected, with equal field values. Returns the series keys matched.
+     */
+    static Set<String> assertHoldsExactly(PrivateInflux db, String database,
+            Map<String, LineProtocolLines.Point> expected) throws Exception {
+        Set<String> measurements = expected.values().stream().map(LineProtocolLines.Point::measurement)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        Set<String> matched = new java.util.HashSet<>();
+        for (String measurement : measurements) {
+            JsonNode series = JSON.readTree(db.query(database, "SELECT * FROM \"" + measurement + "\""))
+                    .path("results").path(0).path("series").path(0);
+            List<String> columns = new ArrayList<>();
+            series.path("columns").forEach(c -> columns.add(c.asText()));
+            long expectedCount = expected.values().stream().filter(p -> p.measurement().equals(measurement)).count();
+            assertThat(series.path("values").size()).as("points of %s", measurement).isEqualTo(expectedCount);
+            for (JsonNode row : series.path("values")) {
+                Map<String, String> tags = new TreeMap<>();
+                Map<String, Double> fields = new TreeMap<>();
+                for (int i = 1; i < columns.size(); i++) {
+                    JsonNode v = row.get(i);
+                    if (v.isNull()) {
+                        continue;
+                    }
+                    if (v.isNumber()) {
+                        fields.put(columns.get(i), v.asDouble());
+                    } else {
+                        tags.put(columns.get(i), v.asText());
+                    }
+                }
+                String key = measurement + tags + "@" + row.get(0).asLong();
+                LineProtocolLines.Point p = expected.get(key);
+                assertThat(p).as("a line for %s %s at %s", measurement, tags, row.get(0)).isNotNull();
+                assertThat(fields).as("fields of %s", key).isEqualTo(p.fields());
+                matched.add(key);
+            }
+        }
+        return matched;
     }
 
     /** Distinct points as InfluxDB keeps them: the same series and time is one point, its fields merged. */
