@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotently installs and starts the servers the integration tests need:
 # InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306), Mosquitto (127.0.0.1:1883).
+# Also installs, best effort, LibreOffice Calc and docker-compose for the spreadsheet and compose-syntax tests.
 # Safe to run repeatedly; exits non-zero with a clear message if a server does not come up.
 set -euo pipefail
 
@@ -73,5 +74,18 @@ if ! mqtt_ready >/dev/null 2>&1; then
     mosquitto -d -c /etc/mosquitto/mosquitto.conf || die "could not start mosquitto"
 fi
 wait_for "Mosquitto (127.0.0.1:1883)" mqtt_ready
+
+# --- Optional checkers: LibreOffice (CSV opened by a real spreadsheet) and docker-compose (compose file syntax) ------
+# Best effort: the tests that use them are skipped, with a message, when they cannot be installed.
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]} (optional)"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+        log "WARNING: could not install ${missing[*]}; the tests that need them will be skipped"
+    fi
+fi
 
 log "all services up"

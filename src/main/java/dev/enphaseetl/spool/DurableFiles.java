@@ -3,6 +3,7 @@ package dev.enphaseetl.spool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,6 +33,26 @@ public final class DurableFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Puts {@code source} (complete and durable) at {@code target} too: a hard link, or a durable copy where the file
+     * system has none. A target that exists already is left as it is.
+     */
+    public static void linkOrCopy(Path source, Path target, Path tmpDir) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.createLink(target, source);
+        } catch (FileAlreadyExistsException e) {
+            return;
+        } catch (UnsupportedOperationException | IOException e) {
+            if (Files.exists(target)) {
+                return;
+            }
+            writeAtomically(tmpDir, target, Files.readAllBytes(source));
+            return;
+        }
+        fsyncDirectory(target.getParent());
     }
 
     /** Makes a rename durable: on Linux the directory entry is only on disk after the directory is synced. */

@@ -26,8 +26,10 @@ import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.model.Reading;
 
 /**
- * The durable hand-off between transform and sinks: each poll's readings are written, complete and fsynced, into
- * the spool directory of every enabled sink before the poll counts as done. Each sink route consumes its own
+ * The durable hand-off between transform and sinks: each poll's readings are written once, complete and fsynced,
+ * into {@code .staged/}, then hard-linked into the spool directory of every enabled sink, before the poll counts as
+ * done. An entry a crash left in {@code .staged/} is completed for every sink before the next offer, so that no
+ * sink misses a poll that another got. Each sink route consumes its own
  * directory and deletes an entry only after the sink confirmed it.
  *
  * <p>
@@ -65,6 +67,9 @@ public class Spool {
     private final Duration recountInterval;
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
+    /** Where an entry is written once before it is linked into each sink's directory. */
+    static final String STAGED = ".staged";
+    private boolean stagedChecked;
 
     // guarded by this
     private long countedBytes;
@@ -119,10 +124,16 @@ public class Spool {
         String name = String.format("%013d-%09d.jsonl", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000_000L);
         int written = 0;
         try {
+            completeStaged();
+            // durable once, for all sinks: a crash between the sinks' links is completed by the next start
+            Path staged = root.resolve(STAGED).resolve(name);
+            DurableFiles.writeAtomically(root.resolve(".tmp"), staged, content);
             for (String sink : sinks.enabled()) {
-                DurableFiles.writeAtomically(root.resolve(".tmp"), root.resolve(sink).resolve(name), content);
+                DurableFiles.linkOrCopy(staged, root.resolve(sink).resolve(name), root.resolve(".tmp"));
                 written++;
             }
+            Files.delete(staged);
+            DurableFiles.fsyncDirectory(staged.getParent());
         } catch (IOException | UncheckedIOException e) {
             boolean first;
             synchronized (this) {
@@ -143,6 +154,36 @@ public class Spool {
             writeError = null;
         }
         return written;
+    }
+
+    /**
+     * Entries a killed process staged but did not hand to every sink: handed to every enabled sink now (a sink that
+     * got and delivered one already gets it again, which the sinks absorb). Done once, before the first offer.
+     */
+    private void completeStaged() throws IOException {
+        synchronized (this) {
+            if (stagedChecked) {
+                return;
+            }
+            stagedChecked = true;
+        }
+        Path dir = root.resolve(STAGED);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> left;
+        try (Stream<Path> files = Files.list(dir)) {
+            left = files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        }
+        for (Path staged : left) {
+            for (String sink : sinks.enabled()) {
+                DurableFiles.linkOrCopy(staged, root.resolve(sink).resolve(staged.getFileName()), root.resolve(".tmp"));
+            }
+            Files.delete(staged);
+            LOG.infof("Completed spool entry %s, left by an interrupted write, for sinks %s", staged.getFileName(),
+                    sinks.enabled());
+        }
+        DurableFiles.fsyncDirectory(dir);
     }
 
     /** Counts {@code needed} bytes in, or refuses when the limit would be passed (on a fresh count). */
@@ -188,6 +229,11 @@ public class Spool {
 
     /** Counts the spool directories again: size, and per sink the entries and the oldest one. */
     public synchronized void recount() {
+        try {
+            completeStaged();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warnf("Cannot complete interrupted spool entries in %s: %s", root.resolve(STAGED), e.getMessage());
+        }
         long total = 0;
         Map<String, SinkDepth> d = new LinkedHashMap<>();
         for (String sink : sinks.enabled()) {
