@@ -18,6 +18,16 @@ public class GatewayException extends Exception {
         this.reason = reason;
     }
 
+    public GatewayException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    /** Whether the gateway's host refused the connection (nothing listens on the port). */
+    public boolean connectionRefused() {
+        return getCause() instanceof java.net.ConnectException;
+    }
+
     public Reason reason() {
         return reason;
     }

@@ -79,7 +79,13 @@ public class GatewayFetcher {
     /** The gateway's session from /auth/check_jwt, by gateway id; never logged. */
     private final Map<String, String> sessions = new ConcurrentHashMap<>();
     /** The base URL that answered, by gateway id, when it is not the configured one (scheme fallback). */
-    private final Map<String, URI> bases = new ConcurrentHashMap<>();
+    private final Map<String, Fallback> bases = new ConcurrentHashMap<>();
+    private final java.util.Set<String> fallbackAnnounced = ConcurrentHashMap.newKeySet();
+
+    private record Fallback(URI base, long until) {
+    }
+
+    private static final long FALLBACK_MILLIS = java.time.Duration.ofHours(1).toMillis();
     /** Gateways whose firmware gave no session (no /auth/check_jwt): when to ask again. */
     private final Map<String, Long> noSessionUntil = new ConcurrentHashMap<>();
 
@@ -137,12 +143,14 @@ public class GatewayFetcher {
             throw new GatewayException(GatewayException.Reason.AUTH, task + ": no usable token: " + e.getMessage());
         }
         long started = System.nanoTime();
-        String session = bearer == null ? null : session(gw, bearer);
+        String session;
         Fetched f;
         try {
+            session = bearer == null ? null : session(gw, bearer);
             f = get(task, bearer, session);
         } catch (GatewayException e) {
             f = otherScheme(task, bearer, e);
+            session = sessions.get(gw.id());
         }
         if ((f.status() == 401 || f.status() == 403) && bearer != null) {
             sessions.remove(gw.id());
@@ -208,20 +216,26 @@ public class GatewayFetcher {
 
     /**
      * Firmware 5 only listens on port 80 and some firmware 8 builds dropped it: when the configured scheme's default
-     * port refuses the connection, the other scheme is tried, and kept for the gateway if it answers.
+     * port refuses the connection, the other scheme is tried, and used for the gateway for an hour if it answers (then
+     * the configured one is tried again). A token never goes over plain HTTP: with a token, only HTTP to HTTPS.
      */
     private Fetched otherScheme(PollTask task, String bearer, GatewayException failure) throws GatewayException {
         GatewayTarget gw = task.gateway();
         URI current = base(gw);
         Optional<URI> other = alternative(current);
-        if (failure.reason() != GatewayException.Reason.UNREACHABLE || other.isEmpty()) {
+        if (failure.reason() != GatewayException.Reason.UNREACHABLE || !failure.connectionRefused()
+                || other.isEmpty() || bearer != null && !"https".equals(other.get().getScheme())) {
             throw failure;
         }
-        bases.put(gw.id(), other.get());
+        bases.put(gw.id(), new Fallback(other.get(), System.currentTimeMillis() + FALLBACK_MILLIS));
         try {
-            Fetched f = get(task, bearer, null);
-            LOG.infof("Gateway %s does not answer on %s but on %s: using that", gw.id(), current.getScheme(),
-                    other.get().getScheme());
+            String session = bearer == null ? null : session(gw, bearer);
+            Fetched f = get(task, bearer, session);
+            if (fallbackAnnounced.add(gw.id())) {
+                LOG.infof("Gateway %s refuses connections on %s but answers on %s: using %s (the configured scheme is"
+                        + " tried again every hour)", gw.id(), current.getScheme(), other.get().getScheme(),
+                        other.get().getScheme());
+            }
             return f;
         } catch (GatewayException e) {
             bases.remove(gw.id());
@@ -245,7 +259,15 @@ public class GatewayFetcher {
     }
 
     private URI base(GatewayTarget gw) {
-        return bases.getOrDefault(gw.id(), gw.baseUrl());
+        Fallback f = bases.get(gw.id());
+        if (f == null) {
+            return gw.baseUrl();
+        }
+        if (f.until() < System.currentTimeMillis()) {
+            bases.remove(gw.id(), f);
+            return gw.baseUrl();
+        }
+        return f.base();
     }
 
     private static URI resolve(URI base, String pathAndQuery) {
@@ -280,7 +302,7 @@ public class GatewayFetcher {
                     + ")");
         } catch (ConnectException | UnknownHostException e) {
             throw new GatewayException(GatewayException.Reason.UNREACHABLE, task + ": unreachable ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         } catch (SSLException e) {
             throw new GatewayException(GatewayException.Reason.TLS, task + ": TLS failed: " + rootMessage(e));
         } catch (IOException e) {

@@ -58,12 +58,11 @@ public class PipelineReadiness implements HealthCheck {
                 t.lastError().ifPresent(e -> b.withData(key + ".token_error", e));
             }
         }
-        polls.lastGoodPolls().forEach((gateway, at) -> {
-            b.withData("gateway." + gateway + ".last_good_poll_age_s", Duration.between(at, Instant.now()).toSeconds());
-            // a gateway that does not answer is reported, not an alarm: its nightly restart is normal
-            retries.failingSince(gateway).ifPresent(since -> b.withData("gateway." + gateway + ".failing_for_s",
-                    Duration.between(since, Instant.now()).toSeconds()));
-        });
+        polls.lastGoodPolls().forEach((gateway, at) -> b.withData("gateway." + gateway + ".last_good_poll_age_s",
+                Duration.between(at, Instant.now()).toSeconds()));
+        // a gateway that does not answer is reported, not an alarm: its nightly restart is normal
+        retries.failing().forEach((gateway, since) -> b.withData("gateway." + gateway + ".failing_for_s",
+                Duration.between(since, Instant.now()).toSeconds()));
         Spool.State fill = spool.state();
         b.withData("spool.used_bytes", fill.usedBytes());
         b.withData("spool.max_bytes", fill.maxBytes());

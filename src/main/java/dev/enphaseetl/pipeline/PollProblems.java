@@ -88,6 +88,7 @@ public class PollProblems {
             }
             return;
         }
+        retries.succeeded(task); // it answered (a refusal, a certificate): not an outage
         Logger.Level level = e instanceof GatewayException ge && ge.reason() == GatewayException.Reason.AUTH
                 || e instanceof GatewayException g2 && g2.reason() == GatewayException.Reason.TLS
                         ? Logger.Level.ERROR
@@ -106,6 +107,7 @@ public class PollProblems {
         Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof PayloadException ? e.getMessage() : e.toString();
+        retries.succeeded(fetched.task()); // the gateway answered: not an outage
         metrics.poll(fetched.task().endpoint().id(), "rejected");
         metrics.pollFailure("payload_rejected");
         var file = deadLetters.parkPayload(fetched, reason);
@@ -150,6 +152,7 @@ public class PollProblems {
      */
     public void notAvailable(Fetched fetched, String reason) throws IOException {
         PollTask task = fetched.task();
+        retries.succeeded(task); // the gateway answered: not an outage
         metrics.poll(task.endpoint().id(), "not_available");
         String message = "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " is not available on this firmware: " + reason + " (reported once)";

@@ -85,7 +85,7 @@ public final class RetryPlan {
     }
 
     /**
-     * A poll of the gateway succeeded. Returns how long the gateway had been failing, when it had; its endpoints that
+     * A poll of the gateway got an answer (data, or an answer that is not data: the gateway is there). Returns how long the gateway had been failing, when it had; its endpoints that
      * failed meanwhile (other than this one) are then due at once.
      */
     public synchronized Optional<Duration> succeeded(PollTask task) {
@@ -121,6 +121,11 @@ public final class RetryPlan {
         }
         ready.sort((a, b) -> a.at().compareTo(b.at()));
         return ready.stream().map(Pending::task).toList();
+    }
+
+    /** Gateways failing without an answer, and since when. */
+    public synchronized Map<String, Instant> failing() {
+        return Map.copyOf(failingSince);
     }
 
     /** Since when a gateway fails without a success, if it does. */

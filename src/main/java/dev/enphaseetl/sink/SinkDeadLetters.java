@@ -58,12 +58,22 @@ public class SinkDeadLetters {
     /** Route step of a sink's error handling: header {@code sink} names the sink, the body holds the readings. */
     @SuppressWarnings("unchecked")
     public void park(Exchange exchange) throws IOException {
-        String sink = exchange.getIn().getHeader("sink", String.class);
+        String sink = Sinks.sinkName(exchange);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Instant first = Instant.ofEpochMilli(exchange.getClock().getCreated());
         int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         List<BatchSplitter.Rejected> rejected;
         List<Reading> readings;
+        if (!(exchange.getIn().getBody() instanceof List) && exchange.getProperty(SpoolEntries.READINGS) == null) {
+            // the spool entry itself could not be read as readings: kept as it is, with the reason
+            String reason = Sinks.reason(e);
+            byte[] raw = exchange.getIn().getBody(byte[].class);
+            Path file = write(sink, raw == null ? new byte[0] : raw, null, reason, first, attempts);
+            metrics.deadLettered(sink, 1);
+            LOG.warnf("Sink %s: spool entry %s is unreadable: %s; parked in %s", sink,
+                    exchange.getIn().getHeader(Exchange.FILE_NAME), reason, file);
+            return;
+        }
         if (SinkSwitches.builtIn(sink)) {
             readings = exchange.getIn().getBody(List.class);
             rejected = BatchSplitter.isolate(readings, deliverer(sink), e.getMessage());
@@ -93,19 +103,24 @@ public class SinkDeadLetters {
 
     Path write(String sink, List<Reading> readings, String reason, Instant firstAttempt, int attempts)
             throws IOException {
+        return write(sink, SpoolCodec.encode(readings), readings.size(), reason, firstAttempt, attempts);
+    }
+
+    private Path write(String sink, byte[] content, Integer readings, String reason, Instant firstAttempt,
+            int attempts) throws IOException {
         Instant now = Instant.now();
         String base = STAMP.format(now) + "-" + sequence.incrementAndGet();
         Path dir = root.resolve(sink);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("sink", sink);
         meta.put("error", reason);
-        meta.put("readings", readings.size());
+        meta.put("readings", readings);
         meta.put("firstAttempt", firstAttempt.toString());
         meta.put("lastAttempt", now.toString());
         meta.put("attempts", attempts);
         meta.put("entryFile", base + ".jsonl");
         Path tmp = root.resolve(".tmp");
-        DurableFiles.writeAtomically(tmp, dir.resolve(base + ".jsonl"), SpoolCodec.encode(readings));
+        DurableFiles.writeAtomically(tmp, dir.resolve(base + ".jsonl"), content);
         DurableFiles.writeAtomically(tmp, dir.resolve(base + ".json"), JSON.writeValueAsBytes(meta));
         return dir.resolve(base + ".jsonl");
     }

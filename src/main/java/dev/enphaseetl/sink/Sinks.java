@@ -76,7 +76,7 @@ public class Sinks {
      * {@code readings}, set by {@code spoolEntries.read}) count as delivered to the sink in header {@code sink}.
      */
     public void confirmed(Exchange exchange) {
-        String sink = exchange.getIn().getHeader("sink", String.class);
+        String sink = sinkName(exchange);
         int n = readings(exchange).size();
         status.delivered(sink, n);
         metrics.delivered(sink, n);
@@ -85,8 +85,8 @@ public class Sinks {
 
     /** Error step of a sink wired in YAML alone: counted, shown in health and logged once until it recovers. */
     public void failed(Exchange exchange) {
-        String sink = exchange.getIn().getHeader("sink", String.class);
-        if (sink == null || SinkSwitches.builtIn(sink)) {
+        String sink = sinkName(exchange);
+        if (SinkSwitches.builtIn(sink)) {
             return; // the built-in sinks track their own failures
         }
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -96,6 +96,16 @@ public class Sinks {
         problems.problem(sink, e == null ? "failure" : e.getClass().getSimpleName(), Logger.Level.WARN, "Sink "
                 + sink + " is failing: " + reason + "; readings wait in its spool and are retried"
                 + " (logged once until it recovers)");
+    }
+
+    /** The sink of a spool entry: header {@code sink}, else the name of the spool directory it came from. */
+    public static String sinkName(Exchange exchange) {
+        String sink = exchange.getIn().getHeader("sink", String.class);
+        if (sink != null && !sink.isBlank()) {
+            return sink;
+        }
+        String parent = exchange.getIn().getHeader(Exchange.FILE_PARENT, String.class);
+        return parent == null ? "unknown" : Path.of(parent).getFileName().toString();
     }
 
     /** An exception as one line without secrets; an HTTP error gives its status and the server's answer. */

@@ -69,7 +69,10 @@ public class Spool {
     private final AtomicLong sequence = new AtomicLong();
     /** Where an entry is written once before it is linked into each sink's directory. */
     static final String STAGED = ".staged";
-    private boolean stagedChecked;
+    /** Whether staged entries were completed once since this process started. */
+    private volatile boolean stagedChecked;
+    /** Entries offers are writing right now (never completed by {@link #completeStaged()}). */
+    private final java.util.Set<String> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     // guarded by this
     private long countedBytes;
@@ -123,9 +126,13 @@ public class Spool {
         reserve(needed);
         String name = String.format("%013d-%09d.jsonl", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000_000L);
         int written = 0;
+        writing.add(name);
         try {
-            completeStaged();
-            // durable once, for all sinks: a crash between the sinks' links is completed by the next start
+            if (!stagedChecked) {
+                recount(); // completes what an earlier process left staged, before the first new entry
+            }
+            // durable once, for all sinks; an entry left staged (a crash, a failed link) is completed by the next
+            // count, or the next start
             Path staged = root.resolve(STAGED).resolve(name);
             DurableFiles.writeAtomically(root.resolve(".tmp"), staged, content);
             for (String sink : sinks.enabled()) {
@@ -146,6 +153,8 @@ public class Spool {
                         + "(logged once)", root, e.getClass().getSimpleName(), e.getMessage());
             }
             throw new SpoolWriteException("cannot write spool " + root + ": " + e.getMessage(), e);
+        } finally {
+            writing.remove(name);
         }
         synchronized (this) {
             if (writeError != null) {
@@ -157,33 +166,31 @@ public class Spool {
     }
 
     /**
-     * Entries a killed process staged but did not hand to every sink: handed to every enabled sink now (a sink that
-     * got and delivered one already gets it again, which the sinks absorb). Done once, before the first offer.
+     * Staged entries that no offer is writing (left by a killed process, or by an offer that failed half way): handed
+     * to every enabled sink now (a sink that got and delivered one already gets it again, which the sinks absorb).
+     * Runs with every count of the spool.
      */
-    private void completeStaged() throws IOException {
-        synchronized (this) {
-            if (stagedChecked) {
-                return;
-            }
-            stagedChecked = true;
-        }
+    private synchronized void completeStaged() throws IOException {
         Path dir = root.resolve(STAGED);
         if (!Files.isDirectory(dir)) {
+            stagedChecked = true;
             return;
         }
         List<Path> left;
         try (Stream<Path> files = Files.list(dir)) {
-            left = files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+            left = files.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                    .filter(p -> !writing.contains(p.getFileName().toString())).sorted().toList();
         }
         for (Path staged : left) {
             for (String sink : sinks.enabled()) {
                 DurableFiles.linkOrCopy(staged, root.resolve(sink).resolve(staged.getFileName()), root.resolve(".tmp"));
             }
-            Files.delete(staged);
+            Files.deleteIfExists(staged);
             LOG.infof("Completed spool entry %s, left by an interrupted write, for sinks %s", staged.getFileName(),
                     sinks.enabled());
         }
         DurableFiles.fsyncDirectory(dir);
+        stagedChecked = true;
     }
 
     /** Counts {@code needed} bytes in, or refuses when the limit would be passed (on a fresh count). */

@@ -8,6 +8,7 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.sink.PermanentSinkException;
 
 /** Route step that reads a spool entry (JSON Lines) back into readings for a sink. */
 @ApplicationScoped
@@ -18,7 +19,14 @@ public class SpoolEntries {
     public static final String READINGS = "readings";
 
     public List<Reading> read(String jsonLines, Exchange exchange) {
-        List<Reading> readings = SpoolCodec.decode(jsonLines);
+        List<Reading> readings;
+        try {
+            readings = SpoolCodec.decode(jsonLines);
+        } catch (RuntimeException e) {
+            // no retry makes it readable: parked as it is, with the reason (sink-errors, on-sink-permanent)
+            throw new PermanentSinkException("spool entry " + exchange.getIn().getHeader(Exchange.FILE_NAME)
+                    + " is not readable: " + e.getMessage(), e);
+        }
         exchange.setProperty(READINGS, readings);
         return readings;
     }

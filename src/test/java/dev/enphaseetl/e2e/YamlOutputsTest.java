@@ -167,6 +167,25 @@ class YamlOutputsTest {
                         org.hamcrest.Matchers.equalTo(0));
         io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("sink=\"mqtt\""));
+
+        // an unreadable spool entry is not retried for ever: parked with the reason, for a built-in and a YAML sink
+        for (String sink : List.of("lineprotocol", "mqtt")) {
+            Files.writeString(DATA.resolve("spool").resolve(sink).resolve("9999999999999-000000001.jsonl"),
+                    "this is not a reading\n");
+        }
+        for (String sink : List.of("lineprotocol", "mqtt")) {
+            Path dead = DATA.resolve("dead-letter").resolve(sink);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> jsonl(dead) == 1 && jsonl(DATA.resolve("spool").resolve(sink)) == 0);
+            try (Stream<Path> metas = Files.list(dead)) {
+                Path meta = metas.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+                assertThat(Files.readString(meta)).contains("not readable").contains("\"sink\" : \"" + sink + "\"");
+            }
+            try (Stream<Path> entries = Files.list(dead)) {
+                Path entry = entries.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+                assertThat(Files.readString(entry)).isEqualTo("this is not a reading\n");
+            }
+        }
     }
 
     static List<String> lineProtocol() throws IOException {

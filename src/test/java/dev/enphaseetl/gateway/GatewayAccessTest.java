@@ -168,6 +168,13 @@ class GatewayAccessTest {
             assertThat(ok.body()).contains("wattsNow");
             // and the scheme that answered is kept
             assertThat(f.fetch(new PollTask(gw, Endpoint.PRODUCTION_JSON)).status()).isEqualTo(200);
+
+            // with a token there is no fallback from HTTPS to HTTP: a token never travels in clear text
+            GatewayTarget modern = new GatewayTarget("modern", URI.create("https://127.0.0.1"), null, Map.of());
+            GatewayFetcher withToken = fetcher(tokens("modern", SimulatorConfig.DEV_TOKEN), Map.of());
+            assertThatThrownBy(() -> withToken.fetch(new PollTask(modern, Endpoint.API_V1_PRODUCTION)))
+                    .isInstanceOf(GatewayException.class).hasMessageContaining("unreachable")
+                    .satisfies(e -> assertThat(((GatewayException) e).connectionRefused()).isTrue());
         }
     }
 }
