@@ -22,6 +22,8 @@ import dev.enphaseetl.sink.file.LineProtocolFileSink;
 import dev.enphaseetl.sink.jdbc.JdbcSink;
 import dev.enphaseetl.sink.jdbc.JdbcSinkConfig;
 import dev.enphaseetl.spool.DurableFiles;
+import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.spool.Spool;
 import dev.enphaseetl.spool.SpoolCodec;
 
 /**
@@ -99,6 +101,26 @@ public final class ThroughputBenchmark {
         }
         double spoolSeconds = (System.nanoTime() - t0) / 1e9;
 
+        // 2b. the pipeline's offer for the four built-in sinks (one durable write, four hard links), next to four
+        // separate durable writes per entry (how the spool wrote before)
+        List<String> four = List.of("lineprotocol", "csv", "influxdb", "jdbc");
+        Spool offers = new Spool(dir.resolve("spool-offer"), SinkSwitches.of(four));
+        t0 = System.nanoTime();
+        for (List<Reading> poll : polls) {
+            offers.offer(poll);
+        }
+        double offerSeconds = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        n = 0;
+        for (byte[] e : entries) {
+            String name = String.format("%09d.jsonl", n++);
+            for (String sink : four) {
+                DurableFiles.writeAtomically(dir.resolve(".tmp"), dir.resolve("spool-copies").resolve(sink)
+                        .resolve(name), e);
+            }
+        }
+        double copiesSeconds = (System.nanoTime() - t0) / 1e9;
+
         // 3. the catch-up: drain the spool into line protocol, CSV and SQLite like the sink routes
         LineProtocolFileSink lp = new LineProtocolFileSink(FileSinkConfig.lineProtocol(dir));
         CsvFileSink csv = new CsvFileSink(FileSinkConfig.csv(dir));
@@ -115,10 +137,12 @@ public final class ThroughputBenchmark {
         System.out.printf("backlog: %d h of one gateway at default periods = %d polls, %d readings (%.2f readings/s"
                 + " ingest), %.1f MB of line protocol%n", hours, polls.size(), readings, ingestPerSecond,
                 lineBytes / 1e6);
-        System.out.printf("%-34s %12s %14s %16s%n", "stage", "readings/s", "x ingest rate", "x raw spool write");
+        System.out.printf("%-38s %12s %14s %16s%n", "stage", "readings/s", "x ingest rate", "x raw spool write");
         double rawRate = readings / spoolSeconds;
         row("parse (payload -> readings)", readings / (parseNanos / 1e9), ingestPerSecond, rawRate);
         row("spool write (fsync + rename)", rawRate, ingestPerSecond, rawRate);
+        row("spool offer, 4 sinks (write + links)", readings / offerSeconds, ingestPerSecond, rawRate);
+        row("4 separate writes per entry (before)", readings / copiesSeconds, ingestPerSecond, rawRate);
         row("drain -> line protocol files", readings / lpSeconds, ingestPerSecond, rawRate);
         row("drain -> CSV files", readings / csvSeconds, ingestPerSecond, rawRate);
         row("drain -> SQLite (upserts)", readings / sqlSeconds, ingestPerSecond, rawRate);
@@ -126,7 +150,7 @@ public final class ThroughputBenchmark {
     }
 
     private static void row(String stage, double rate, double ingest, double raw) {
-        System.out.printf("%-34s %12.0f %14.0f %16.2f%n", stage, rate, rate / ingest, rate / raw);
+        System.out.printf("%-38s %12.0f %14.0f %16.2f%n", stage, rate, rate / ingest, rate / raw);
     }
 
     /** Copies the spool, then reads, decodes, delivers and deletes entry by entry; returns the seconds taken. */
