@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.enphaseetl.e2e.InfluxReadBack;
 import dev.enphaseetl.e2e.LineProtocolLines;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.spool.DurableFiles;
@@ -196,39 +196,13 @@ class InfluxFaultsTest {
      * as many points as expected, each one expected, with equal field values. Returns the series keys matched.
      */
     static Set<String> assertHoldsExactly(PrivateInflux db, String database,
-            Map<String, LineProtocolLines.Point> expected) throws Exception {
-        Set<String> measurements = expected.values().stream().map(LineProtocolLines.Point::measurement)
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
-        Set<String> matched = new java.util.HashSet<>();
-        for (String measurement : measurements) {
-            JsonNode series = JSON.readTree(db.query(database, "SELECT * FROM \"" + measurement + "\""))
-                    .path("results").path(0).path("series").path(0);
-            List<String> columns = new ArrayList<>();
-            series.path("columns").forEach(c -> columns.add(c.asText()));
-            long expectedCount = expected.values().stream().filter(p -> p.measurement().equals(measurement)).count();
-            assertThat(series.path("values").size()).as("points of %s", measurement).isEqualTo(expectedCount);
-            for (JsonNode row : series.path("values")) {
-                Map<String, String> tags = new TreeMap<>();
-                Map<String, Double> fields = new TreeMap<>();
-                for (int i = 1; i < columns.size(); i++) {
-                    JsonNode v = row.get(i);
-                    if (v.isNull()) {
-                        continue;
-                    }
-                    if (v.isNumber()) {
-                        fields.put(columns.get(i), v.asDouble());
-                    } else {
-                        tags.put(columns.get(i), v.asText());
-                    }
-                }
-                String key = measurement + tags + "@" + row.get(0).asLong();
-                LineProtocolLines.Point p = expected.get(key);
-                assertThat(p).as("a line for %s %s at %s", measurement, tags, row.get(0)).isNotNull();
-                assertThat(fields).as("fields of %s", key).isEqualTo(p.fields());
-                matched.add(key);
-            }
+            Map<String, LineProtocolLines.Point> expected) {
+        Map<String, Map<String, LineProtocolLines.Point>> byMeasurement = new TreeMap<>();
+        expected.forEach((key, p) -> byMeasurement.computeIfAbsent(p.measurement(), m -> new HashMap<>()).put(key, p));
+        try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(db.url())) {
+            InfluxReadBack.check(client, database, byMeasurement);
         }
-        return matched;
+        return Set.copyOf(expected.keySet());
     }
 
     /** Distinct points as InfluxDB keeps them: the same series and time is one point, its fields merged. */
