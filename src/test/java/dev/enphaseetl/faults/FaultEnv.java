@@ -64,6 +64,18 @@ final class FaultEnv {
         return m;
     }
 
+    /** {@link #fastPipeline} with InfluxDB and the line protocol files as the only sinks. */
+    static Map<String, String> influxOnly(Path data, String influxUrl, String database) {
+        Map<String, String> m = fastPipeline(data);
+        m.put("enphase.sink.influxdb.url", influxUrl);
+        m.put("enphase.sink.influxdb.database", database);
+        m.put("enphase.sink.influxdb.connect-timeout", "1s");
+        m.put("enphase.sink.influxdb.read-timeout", "5s");
+        m.put("enphase.sink.jdbc.enabled", "false");
+        m.put("enphase.sink.csv.enabled", "false");
+        return m;
+    }
+
     /** Stops every timer route: no new polls, the spools can drain to a fixed end state. */
     static void stopPolling(CamelContext camel) throws Exception {
         for (Route r : List.copyOf(camel.getRoutes())) {

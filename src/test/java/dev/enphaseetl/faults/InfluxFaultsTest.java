@@ -52,14 +52,7 @@ class InfluxFaultsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = FaultEnv.fastPipeline(DATA);
-            m.put("enphase.sink.influxdb.url", "http://127.0.0.1:" + PORT);
-            m.put("enphase.sink.influxdb.database", DB);
-            m.put("enphase.sink.influxdb.connect-timeout", "1s");
-            m.put("enphase.sink.influxdb.read-timeout", "5s");
-            m.put("enphase.sink.jdbc.enabled", "false");
-            m.put("enphase.sink.csv.enabled", "false");
-            return m;
+            return FaultEnv.influxOnly(DATA, "http://127.0.0.1:" + PORT, DB);
         }
     }
 

@@ -190,15 +190,9 @@ class KillNinePackagedIT {
 
     /** The fast pipeline of the fault tests, with InfluxDB and the line protocol files as the only sinks. */
     private static Map<String, String> config(Path data, PrivateInflux influx) throws IOException {
-        Map<String, String> m = new TreeMap<>(FaultEnv.fastPipeline(data));
+        Map<String, String> m = new TreeMap<>(FaultEnv.influxOnly(data, influx.url(), DB));
         m.put("quarkus.http.host", "127.0.0.1");
         m.put("quarkus.http.port", Integer.toString(PrivateInflux.freePort()));
-        m.put("enphase.sink.influxdb.url", influx.url());
-        m.put("enphase.sink.influxdb.database", DB);
-        m.put("enphase.sink.influxdb.connect-timeout", "1s");
-        m.put("enphase.sink.influxdb.read-timeout", "5s");
-        m.put("enphase.sink.jdbc.enabled", "false");
-        m.put("enphase.sink.csv.enabled", "false");
         return m;
     }
 
