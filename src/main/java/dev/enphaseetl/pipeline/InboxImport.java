@@ -43,12 +43,19 @@ public class InboxImport {
         this.states = states;
     }
 
-    /** Route step: the file's readings; empty for metadata files and for payloads that are not data. */
+    /**
+     * Route step: the file's readings; empty for metadata files and for payloads that are not data. A file that
+     * names no gateway or no endpoint is refused (kept in {@code .failed/} with a WARN line), never dropped.
+     */
     public List<Reading> read(Exchange exchange) throws PayloadException {
         String relative = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
         Path path = Path.of(relative);
-        if (path.getNameCount() < 2 || META.matcher(path.getFileName().toString()).matches()) {
+        if (META.matcher(path.getFileName().toString()).matches()) {
             return List.of();
+        }
+        if (path.getNameCount() < 2) {
+            throw new PayloadException("inbox file " + relative + " is not in a gateway folder: move it to"
+                    + " inbox/<gateway>/ (the folder name is the gateway tag)");
         }
         String gateway = path.getName(0).toString();
         Endpoint endpoint = endpointOf(path).orElseThrow(() -> new PayloadException("inbox file " + relative

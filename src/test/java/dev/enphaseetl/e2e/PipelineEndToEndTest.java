@@ -214,6 +214,11 @@ class PipelineEndToEndTest {
         // the malformed file is kept, not dropped
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".failed")
                 .resolve("api_v1_production_inverters")));
+        // so is a payload dropped in the inbox itself, outside a gateway folder
+        Files.writeString(staging.resolve("production.json"), Files.readString(capture.resolve("production.json")));
+        Files.move(staging.resolve("production.json"), inbox.getParent().resolve("production.json"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.getParent().resolve(".failed")
+                .resolve("production.json")));
     }
 
     private static String enc(String s) {
