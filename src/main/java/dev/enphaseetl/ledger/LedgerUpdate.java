@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.sink.Sinks;
+import dev.enphaseetl.spool.SinkSwitches;
 
 /**
  * Route step of the ledger timer: recomputes today's and yesterday's ledger rows from the SQL archive and writes them
@@ -25,15 +26,26 @@ public class LedgerUpdate {
 
     private final EnphaseConfig config;
     private final Sinks sinks;
+    private final SinkSwitches switches;
     private LedgerRecompute recompute;
+    private boolean saidNoArchive;
 
     @Inject
-    public LedgerUpdate(EnphaseConfig config, Sinks sinks) {
+    public LedgerUpdate(EnphaseConfig config, Sinks sinks, SinkSwitches switches) {
         this.config = config;
         this.sinks = sinks;
+        this.switches = switches;
     }
 
     public synchronized int recomputeRecent() {
+        if (!switches.isEnabled("jdbc")) {
+            if (!saidNoArchive) {
+                LOG.warn("The daily ledger is computed from the SQL archive, and the jdbc sink is off: no ledger rows"
+                        + " are written (switch enphase.sink.jdbc.enabled on, or enphase.ledger.enabled off)");
+                saidNoArchive = true;
+            }
+            return 0;
+        }
         if (recompute == null) {
             EnphaseConfig.Ledger l = config.ledger();
             Path dir = l.directory().map(Path::of).orElse(Path.of(config.dataDir(), "ledger"));
