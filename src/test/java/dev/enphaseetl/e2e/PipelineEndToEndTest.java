@@ -101,7 +101,14 @@ class PipelineEndToEndTest {
         }
         // every system point also arrives as a CSV row with the schema's header
         Path csvDir = DATA.resolve("csv").resolve("system");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(csvDir));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            if (!Files.isDirectory(csvDir)) {
+                return false;
+            }
+            try (Stream<Path> files = Files.list(csvDir)) {
+                return files.anyMatch(p -> p.toString().endsWith(".csv") && p.toFile().length() > 0);
+            }
+        });
         Path csv;
         try (Stream<Path> files = Files.list(csvDir)) {
             csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
