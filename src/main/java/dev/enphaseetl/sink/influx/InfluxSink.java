@@ -93,7 +93,8 @@ public class InfluxSink implements AutoCloseable {
                         TimeUnit.SECONDS, chunk);
             } catch (RuntimeException e) {
                 SinkException classified = InfluxErrors.classify(e, status.lastStatus(), chunk, redactor);
-                LOG.warning(() -> "InfluxDB write to " + config.database() + " failed: " + classified.getMessage());
+                // the caller reports it (the pipeline once per problem, not once per failed batch)
+                LOG.fine(() -> "InfluxDB write to " + config.database() + " failed: " + classified.getMessage());
                 throw classified;
             }
         }

@@ -114,7 +114,8 @@ public class JdbcSink implements AutoCloseable {
             }
             var classified = JdbcErrors.classify("upsert of " + readings.size() + " readings into " + dialect, e,
                     redactor);
-            LOG.warning(classified::getMessage);
+            // the caller reports it (the pipeline once per problem, not once per failed batch)
+            LOG.fine(classified::getMessage);
             throw classified;
         }
     }
