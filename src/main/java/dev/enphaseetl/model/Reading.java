@@ -1,6 +1,7 @@
 package dev.enphaseetl.model;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -75,6 +76,13 @@ public record Reading(String measurement, SortedMap<String, String> tags, Sorted
 
         public Reading build() {
             return new Reading(measurement, tags, fields, time);
+        }
+
+        /** Builds the reading into {@code out} when it has a field: a reading with nothing reported is not written. */
+        public void addTo(List<Reading> out) {
+            if (hasFields()) {
+                out.add(build());
+            }
         }
     }
 }

@@ -33,24 +33,18 @@ final class ConsumptionReportParser {
             }
             JsonNode cum = r.get("cumulative");
             if (cum != null && cum.isObject()) {
-                add(out, report(gateway, type, report, "total", time, cum));
+                report(gateway, type, report, "total", time, cum).addTo(out);
             }
             JsonNode lines = r.get("lines");
             if (lines != null && lines.isArray()) {
                 for (int i = 0; i < Math.min(3, lines.size()); i++) {
                     if (lines.get(i).isObject()) {
-                        add(out, report(gateway, type, report, SystemDeriver.PHASES[i], time, lines.get(i)));
+                        report(gateway, type, report, SystemDeriver.PHASES[i], time, lines.get(i)).addTo(out);
                     }
                 }
             }
         }
         return out;
-    }
-
-    private static void add(List<Reading> out, Reading.Builder b) {
-        if (b.hasFields()) {
-            out.add(b.build());
-        }
     }
 
     private static Reading.Builder report(String gateway, String type, String report, String phase, long time,

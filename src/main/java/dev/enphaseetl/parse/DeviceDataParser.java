@@ -62,9 +62,7 @@ final class DeviceDataParser {
                     .field("temperature_c", Json.num(last, "channelTemp"))
                     .field("leading_var", Json.num(last, "leadingVArs"))
                     .field("lagging_var", Json.num(last, "laggingVArs"));
-            if (b.hasFields()) {
-                out.add(b.build());
-            }
+            b.addTo(out);
         }
         return out;
     }

@@ -38,9 +38,7 @@ final class EnsembleInventoryParser {
                         .field("capacity_wh", Json.num(d, "encharge_capacity"))
                         .field("temperature_c", Json.num(d, "temperature"))
                         .field("max_cell_temperature_c", Json.num(d, "maxCellTemp"));
-                if (b.hasFields()) {
-                    out.add(b.build());
-                }
+                b.addTo(out);
             }
         }
         return out;

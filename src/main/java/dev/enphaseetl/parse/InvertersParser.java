@@ -33,9 +33,7 @@ final class InvertersParser {
                     .tag("dev_type", devType == null ? null : Long.toString(devType))
                     .field("watts", Json.num(e, "lastReportWatts"))
                     .field("max_watts", Json.num(e, "maxReportWatts"));
-            if (b.hasFields()) {
-                out.add(b.build());
-            }
+            b.addTo(out);
         }
         return out;
     }

@@ -34,29 +34,23 @@ final class LivedataParser {
             if (s == null || !s.isObject()) {
                 continue;
             }
-            add(out, Reading.of("livedata", time).tag("gateway", gateway).tag("source", source).tag("phase", "total")
+            Reading.of("livedata", time).tag("gateway", gateway).tag("source", source).tag("phase", "total")
                     .field("active_power_w", Json.scaled(s, "agg_p_mw", 1000))
-                    .field("apparent_power_va", Json.scaled(s, "agg_s_mva", 1000)));
+                    .field("apparent_power_va", Json.scaled(s, "agg_s_mva", 1000)).addTo(out);
             for (int i = 0; i < PH.length; i++) {
-                add(out, Reading.of("livedata", time).tag("gateway", gateway).tag("source", source)
+                Reading.of("livedata", time).tag("gateway", gateway).tag("source", source)
                         .tag("phase", SystemDeriver.PHASES[i])
                         .field("active_power_w", Json.scaled(s, "agg_p_ph_" + PH[i] + "_mw", 1000))
-                        .field("apparent_power_va", Json.scaled(s, "agg_s_ph_" + PH[i] + "_mva", 1000)));
+                        .field("apparent_power_va", Json.scaled(s, "agg_s_ph_" + PH[i] + "_mva", 1000)).addTo(out);
             }
         }
-        add(out, Reading.of("livedata_battery", time).tag("gateway", gateway)
+        Reading.of("livedata_battery", time).tag("gateway", gateway)
                 .field("soc_pct", Json.num(meters, "soc"))
                 .field("backup_soc_pct", Json.num(meters, "backup_soc"))
                 .field("encharge_soc_pct", Json.num(meters, "enc_agg_soc"))
                 .field("encharge_energy_wh", Json.num(meters, "enc_agg_energy"))
                 .field("acb_soc_pct", Json.num(meters, "acb_agg_soc"))
-                .field("acb_energy_wh", Json.num(meters, "acb_agg_energy")));
+                .field("acb_energy_wh", Json.num(meters, "acb_agg_energy")).addTo(out);
         return out;
-    }
-
-    private static void add(List<Reading> out, Reading.Builder b) {
-        if (b.hasFields()) {
-            out.add(b.build());
-        }
     }
 }

@@ -35,23 +35,17 @@ final class MeterReadingsParser {
                 continue;
             }
             String type = cfg.measurementType() == null ? "unknown" : cfg.measurementType();
-            add(out, meter(gateway, cfg, type, "total", time, m));
+            meter(gateway, cfg, type, "total", time, m).addTo(out);
             JsonNode channels = m.get("channels");
             if (channels != null && channels.isArray()) {
                 for (int i = 0; i < Math.min(cfg.phaseCount(), channels.size()); i++) {
                     JsonNode c = Json.object(EP, channels.get(i), "a channel");
                     Long ct = Json.time(c, "timestamp");
-                    add(out, meter(gateway, cfg, type, SystemDeriver.PHASES[i], ct == null ? time : ct, c));
+                    meter(gateway, cfg, type, SystemDeriver.PHASES[i], ct == null ? time : ct, c).addTo(out);
                 }
             }
         }
         return out;
-    }
-
-    private static void add(List<Reading> out, Reading.Builder b) {
-        if (b.hasFields()) {
-            out.add(b.build());
-        }
     }
 
     private static Reading.Builder meter(String gateway, MeterConfig cfg, String type, String phase, long time,

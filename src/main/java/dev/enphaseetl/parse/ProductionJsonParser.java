@@ -96,16 +96,12 @@ final class ProductionJsonParser {
         }
         Reading.Builder total = eim(gateway, type, "total", entry.readingTime(), e);
         total.field("active_count", (double) entry.activeCount());
-        if (total.hasFields()) {
-            out.add(total.build());
-        }
+        total.addTo(out);
         JsonNode ls = e.get("lines");
         int n = Math.min(entry.lines().size(), state.metersKnown() ? state.phaseCount() : 3);
         for (int i = 0; i < n; i++) {
             Reading.Builder b = eim(gateway, type, SystemDeriver.PHASES[i], entry.readingTime(), ls.get(i));
-            if (b.hasFields()) {
-                out.add(b.build());
-            }
+            b.addTo(out);
         }
     }
 

@@ -69,9 +69,7 @@ final class SystemDeriver {
             put(b, "production", p);
             put(b, "consumption", c);
             put(b, "net", n);
-            if (b.hasFields()) {
-                out.add(b.build());
-            }
+            b.addTo(out);
         }
         return out;
     }

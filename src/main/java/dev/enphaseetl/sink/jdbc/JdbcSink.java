@@ -196,9 +196,7 @@ public class JdbcSink implements AutoCloseable {
                             double v = rs.getDouble(field);
                             b.field(field, rs.wasNull() ? null : v);
                         }
-                        if (b.hasFields()) {
-                            out.add(b.build());
-                        }
+                        b.addTo(out);
                     }
                 }
             }
