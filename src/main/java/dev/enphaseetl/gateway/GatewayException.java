@@ -1,5 +1,7 @@
 package dev.enphaseetl.gateway;
 
+import java.net.ConnectException;
+
 /**
  * A gateway could not be read: unreachable, timed out, an HTTP error, or access refused. The message names the
  * gateway, the endpoint and the reason, and never carries a token, password or cookie.
@@ -25,7 +27,7 @@ public class GatewayException extends Exception {
 
     /** Whether the gateway's host refused the connection (nothing listens on the port). */
     public boolean connectionRefused() {
-        return getCause() instanceof java.net.ConnectException;
+        return getCause() instanceof ConnectException;
     }
 
     public Reason reason() {

@@ -1,66 +1,37 @@
 package dev.enphaseetl.gateway;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.jboss.logging.Logger;
-
-import org.apache.hc.client5.http.auth.AuthScope;
-import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.enphaseetl.auth.GatewayTokens;
-import dev.enphaseetl.auth.LegacyPasswords;
 import dev.enphaseetl.auth.Token;
 import dev.enphaseetl.auth.TokenManager;
 import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.health.PipelineMetrics;
-import dev.enphaseetl.pipeline.GatewayStates;
-import dev.enphaseetl.parse.Endpoint;
-import dev.enphaseetl.pipeline.PollTask;
 
 /**
- * Fetches one endpoint of one gateway with Apache HttpClient 5: bearer token, timeouts in seconds, gateway
- * certificates trusted on first use and pinned (see {@link TrustOnFirstUse}), no hostname check (gateways present
- * self-signed certificates for names nobody uses; the pinned fingerprint is the stronger check).
+ * Fetches one endpoint of one gateway: with the gateway's current token and session (see {@link GatewaySessions}),
+ * over {@link GatewayHttpClient}, at the other scheme when the configured one refuses connections (see
+ * {@link SchemeFallback}).
  *
  * <p>
  * Errors become a {@link GatewayException} whose message names gateway, endpoint and reason and never a secret.
@@ -69,32 +40,23 @@ import dev.enphaseetl.pipeline.PollTask;
 @Named("gatewayFetcher")
 public class GatewayFetcher {
 
-    private static final Logger LOG = Logger.getLogger(GatewayFetcher.class);
+    private static final String ACCEPT = "application/json, application/xml;q=0.9, */*;q=0.5";
 
-    private final CloseableHttpClient client;
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
     private final Function<String, Optional<String>> serials;
-    private PipelineMetrics metrics;
-    /** The gateway's session from /auth/check_jwt, by gateway id; never logged. */
-    private final Map<String, String> sessions = new ConcurrentHashMap<>();
-    /** The base URL that answered, by gateway id, when it is not the configured one (scheme fallback). */
-    private final Map<String, Fallback> bases = new ConcurrentHashMap<>();
-    private final java.util.Set<String> fallbackAnnounced = ConcurrentHashMap.newKeySet();
-
-    private record Fallback(URI base, long until) {
-    }
-
-    private static final long FALLBACK_MILLIS = java.time.Duration.ofHours(1).toMillis();
-    /** Gateways whose firmware gave no session (no /auth/check_jwt): when to ask again. */
-    private final Map<String, Long> noSessionUntil = new ConcurrentHashMap<>();
+    /** Records how long the fetch of an endpoint (by id) took. */
+    private final BiConsumer<String, Duration> pollDurations;
+    private final GatewayHttpClient http;
+    private final GatewaySessions sessions;
+    private final SchemeFallback fallback = new SchemeFallback();
 
     @Inject
     public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
                 config.http().insecure()), tokens.manager(), states::serial,
-                Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()));
-        this.metrics = metrics;
+                Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()),
+                metrics::pollDuration);
     }
 
     /**
@@ -102,29 +64,18 @@ public class GatewayFetcher {
      */
     public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
             Timeout connectTimeout, Timeout responseTimeout) {
+        this(trust, tokens, serials, connectTimeout, responseTimeout, (endpoint, took) -> {
+        });
+    }
+
+    private GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
+            Timeout connectTimeout, Timeout responseTimeout, BiConsumer<String, Duration> pollDurations) {
         this.trust = trust;
         this.tokens = tokens;
         this.serials = serials;
-        SSLContext ssl;
-        try {
-            ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, new TrustManager[] { trust }, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available in this JVM", e);
-        }
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(ssl)
-                                .setHostnameVerifier(NoopHostnameVerifier.INSTANCE).buildClassic())
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout)
-                                .setSocketTimeout(responseTimeout)
-                                .setValidateAfterInactivity(TimeValue.ofSeconds(2)).build())
-                        .setMaxConnTotal(256).setMaxConnPerRoute(2).build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build())
-                .disableCookieManagement()
-                // a kept-alive connection the gateway closed meanwhile (it reboots nightly) is retried once
-                .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ofSeconds(1)))
-                .build();
+        this.pollDurations = pollDurations;
+        this.http = new GatewayHttpClient(trust, serials, connectTimeout, responseTimeout);
+        this.sessions = new GatewaySessions(http);
     }
 
     /**
@@ -136,156 +87,49 @@ public class GatewayFetcher {
         if (gw.certificateSha256() != null) {
             trust.pin(gw.hostPort(), gw.certificateSha256());
         }
-        String bearer;
+        Optional<String> bearer;
         try {
-            bearer = tokens.bearerFor(gw.id()).orElse(null);
+            bearer = tokens.bearerFor(gw.id());
         } catch (TokenUnavailableException e) {
             throw new GatewayException(GatewayException.Reason.AUTH, task + ": no usable token: " + e.getMessage());
         }
         long started = System.nanoTime();
-        String session;
+        Optional<String> session;
         Fetched f;
         try {
-            session = bearer == null ? null : session(gw, bearer);
+            session = session(gw, bearer);
             f = get(task, bearer, session);
         } catch (GatewayException e) {
-            f = otherScheme(task, bearer, e);
-            session = sessions.get(gw.id());
+            f = fallback.retry(task, bearer.isPresent(), e, () -> get(task, bearer, session(gw, bearer)));
+            session = sessions.current(gw.id());
         }
-        if ((f.status() == 401 || f.status() == 403) && bearer != null) {
-            sessions.remove(gw.id());
-            Optional<Token> fresh = tokens.onRejected(gw.id(), bearer);
-            String retryWith = fresh.map(Token::value).orElse(bearer);
-            if (session != null || !retryWith.equals(bearer)) {
+        if (f.accessRefused() && bearer.isPresent()) {
+            String rejected = bearer.get();
+            sessions.forget(gw.id());
+            String retryWith = tokens.onRejected(gw.id(), rejected).map(Token::value).orElse(rejected);
+            if (session.isPresent() || !retryWith.equals(rejected)) {
                 // a stale session, or a renewed token: one more try with a new session
-                f = get(task, retryWith, session(gw, retryWith));
+                f = get(task, Optional.of(retryWith), sessions.open(gw, fallback.base(gw), retryWith));
             }
         }
-        if (f.status() < 400 && bearer != null) {
+        if (f.status() < 400 && bearer.isPresent()) {
             tokens.onAccepted(gw.id());
         }
-        if (metrics != null) {
-            metrics.pollDuration(task.endpoint().id(), java.time.Duration.ofNanos(System.nanoTime() - started));
-        }
+        pollDurations.accept(task.endpoint().id(), Duration.ofNanos(System.nanoTime() - started));
         return f;
     }
 
-    /**
-     * The gateway's session cookie: opened with {@code /auth/check_jwt} as the gateway expects and reused while the
-     * gateway accepts it. Firmware without the endpoint gets bearer-only requests (asked again after an hour).
-     */
-    private String session(GatewayTarget gw, String bearer) throws GatewayException {
-        String s = sessions.get(gw.id());
-        if (s != null) {
-            return s;
-        }
-        Long until = noSessionUntil.get(gw.id());
-        if (until != null && until > System.currentTimeMillis()) {
-            return null;
-        }
-        HttpGet check = new HttpGet(resolve(base(gw), "/auth/check_jwt"));
-        check.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
-        String cookie = execute(check, gw, new PollTask(gw, Endpoint.INFO), response -> {
-            EntityUtils.consume(response.getEntity());
-            if (response.getCode() == 401 || response.getCode() == 403) {
-                return ""; // the token is refused: no session now, the data request will say so
-            }
-            if (response.getCode() != 200) {
-                return null;
-            }
-            for (var h : response.getHeaders("Set-Cookie")) {
-                for (String part : h.getValue().split(";")) {
-                    String p = part.trim();
-                    if (p.startsWith("sessionId=") && p.length() > "sessionId=".length()) {
-                        return p.substring("sessionId=".length());
-                    }
-                }
-            }
-            return null;
-        });
-        if (cookie == null) {
-            noSessionUntil.put(gw.id(), System.currentTimeMillis() + 3_600_000L);
-            return null;
-        }
-        if (cookie.isEmpty()) {
-            return null;
-        }
-        sessions.put(gw.id(), cookie);
-        return cookie;
+    /** The gateway's session for requests with a token; none without one. */
+    private Optional<String> session(GatewayTarget gw, Optional<String> bearer) throws GatewayException {
+        return bearer.isEmpty() ? Optional.empty() : sessions.open(gw, fallback.base(gw), bearer.get());
     }
 
-    /**
-     * Firmware 5 only listens on port 80 and some firmware 8 builds dropped it: when the configured scheme's default
-     * port refuses the connection, the other scheme is tried, and used for the gateway for an hour if it answers (then
-     * the configured one is tried again). A token never goes over plain HTTP: with a token, only HTTP to HTTPS.
-     */
-    private Fetched otherScheme(PollTask task, String bearer, GatewayException failure) throws GatewayException {
-        GatewayTarget gw = task.gateway();
-        URI current = base(gw);
-        Optional<URI> other = alternative(current);
-        if (failure.reason() != GatewayException.Reason.UNREACHABLE || !failure.connectionRefused()
-                || other.isEmpty() || bearer != null && !"https".equals(other.get().getScheme())) {
-            throw failure;
-        }
-        bases.put(gw.id(), new Fallback(other.get(), System.currentTimeMillis() + FALLBACK_MILLIS));
-        try {
-            String session = bearer == null ? null : session(gw, bearer);
-            Fetched f = get(task, bearer, session);
-            if (fallbackAnnounced.add(gw.id())) {
-                LOG.infof("Gateway %s refuses connections on %s but answers on %s: using %s (the configured scheme is"
-                        + " tried again every hour)", gw.id(), current.getScheme(), other.get().getScheme(),
-                        other.get().getScheme());
-            }
-            return f;
-        } catch (GatewayException e) {
-            bases.remove(gw.id());
-            throw failure;
-        }
-    }
-
-    /** The same gateway under the other scheme, only where the URL uses the scheme's default port. */
-    static Optional<URI> alternative(URI base) {
-        if (base.getPort() > 0) {
-            return Optional.empty();
-        }
-        String other = switch (base.getScheme()) {
-            case "https" -> "http";
-            case "http" -> "https";
-            default -> null;
-        };
-        return other == null ? Optional.empty()
-                : Optional.of(URI.create(other + "://" + base.getRawAuthority()
-                        + Objects.toString(base.getRawPath(), "")));
-    }
-
-    private URI base(GatewayTarget gw) {
-        Fallback f = bases.get(gw.id());
-        if (f == null) {
-            return gw.baseUrl();
-        }
-        if (f.until() < System.currentTimeMillis()) {
-            bases.remove(gw.id(), f);
-            return gw.baseUrl();
-        }
-        return f.base();
-    }
-
-    private static URI resolve(URI base, String pathAndQuery) {
-        String b = base.toString();
-        return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + pathAndQuery);
-    }
-
-    private Fetched get(PollTask task, String bearer, String session) throws GatewayException {
-        GatewayTarget gw = task.gateway();
-        HttpGet get = new HttpGet(resolve(base(gw), task.endpoint().path()));
-        if (bearer != null) {
-            get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
-        }
-        if (session != null) {
-            get.setHeader(HttpHeaders.COOKIE, "sessionId=" + session);
-        }
-        get.setHeader(HttpHeaders.ACCEPT, "application/json, application/xml;q=0.9, */*;q=0.5");
-        return execute(get, gw, task, response -> {
+    private Fetched get(PollTask task, Optional<String> bearer, Optional<String> session) throws GatewayException {
+        HttpGet get = GatewayHttpClient.get(GatewayTarget.resolve(fallback.base(task.gateway()), task.endpoint().path()),
+                bearer);
+        session.ifPresent(s -> get.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
+        get.setHeader(HttpHeaders.ACCEPT, ACCEPT);
+        return http.execute(get, task, response -> {
             HttpEntity entity = response.getEntity();
             String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
             ContentType ct = entity == null ? null : ContentType.parseLenient(entity.getContentType());
@@ -293,51 +137,9 @@ public class GatewayFetcher {
         });
     }
 
-    private <T> T execute(HttpGet request, GatewayTarget gw, PollTask task,
-            org.apache.hc.core5.http.io.HttpClientResponseHandler<T> handler) throws GatewayException {
-        try {
-            return client.execute(request, digestContext(gw), handler);
-        } catch (SocketTimeoutException e) {
-            throw new GatewayException(GatewayException.Reason.TIMEOUT, task + ": no answer in time (" + e.getMessage()
-                    + ")");
-        } catch (ConnectException | UnknownHostException e) {
-            throw new GatewayException(GatewayException.Reason.UNREACHABLE, task + ": unreachable ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
-        } catch (SSLException e) {
-            throw new GatewayException(GatewayException.Reason.TLS, task + ": TLS failed: " + rootMessage(e));
-        } catch (IOException e) {
-            throw new GatewayException(GatewayException.Reason.UNREACHABLE, task + ": " + e.getClass().getSimpleName()
-                    + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Credentials for HTTP digest, which legacy firmware asks for on some endpoints: the configured user, else
-     * {@code envoy} with the last six digits of the serial. HttpClient only answers a digest challenge with them; they
-     * are never sent unasked.
-     */
-    private HttpClientContext digestContext(GatewayTarget gw) {
-        HttpClientContext ctx = HttpClientContext.create();
-        String user = gw.username();
-        String password = gw.password();
-        if (user == null) {
-            Optional<String> serial = serials.apply(gw.id());
-            if (serial.isEmpty()) {
-                return ctx;
-            }
-            user = "envoy";
-            password = LegacyPasswords.envoyPassword(serial.get());
-        }
-        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-        credentials.setCredentials(new AuthScope(gw.baseUrl().getHost(), -1),
-                new UsernamePasswordCredentials(user, password == null ? new char[0] : password.toCharArray()));
-        ctx.setCredentialsProvider(credentials);
-        return ctx;
-    }
-
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */
     public Fetched requireAnswer(Fetched f) throws GatewayException {
-        if (f.status() == 401 || f.status() == 403) {
+        if (f.accessRefused()) {
             GatewayTarget gw = f.task().gateway();
             String why;
             if (tokens.hasSource(gw.id())) {
@@ -361,16 +163,8 @@ public class GatewayFetcher {
         return f;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage();
-    }
-
     @PreDestroy
     void close() throws IOException {
-        client.close();
+        http.close();
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -14,11 +15,11 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.NotAJwtException;
 import dev.enphaseetl.config.EnphaseConfig;
-import dev.enphaseetl.simulator.EmbeddedSimulator;
 
 /**
- * The gateways this process polls, from configuration. With none configured (and {@code enphase.simulator.enabled}
- * left at {@code auto}) the built-in simulator is started and its virtual gateways are polled instead.
+ * The gateways this process polls, from configuration, plus those of every active {@link GatewaySource}: with none
+ * configured (and {@code enphase.simulator.enabled} left at {@code auto}) the built-in simulator is started and its
+ * virtual gateways are polled instead.
  */
 @ApplicationScoped
 public class GatewayRegistry {
@@ -26,14 +27,14 @@ public class GatewayRegistry {
     private static final Logger LOG = Logger.getLogger(GatewayRegistry.class);
 
     private final EnphaseConfig config;
-    private final EmbeddedSimulator simulator;
+    private final Instance<GatewaySource> sources;
     private final GatewayTokens tokens;
     private volatile List<GatewayTarget> gateways;
 
     @Inject
-    public GatewayRegistry(EnphaseConfig config, EmbeddedSimulator simulator, GatewayTokens tokens) {
+    public GatewayRegistry(EnphaseConfig config, Instance<GatewaySource> sources, GatewayTokens tokens) {
         this.config = config;
-        this.simulator = simulator;
+        this.sources = sources;
         this.tokens = tokens;
     }
 
@@ -65,20 +66,22 @@ public class GatewayRegistry {
             }
             result.add(target);
         }
-        String mode = config.simulator().enabled();
-        boolean runSimulator = "true".equalsIgnoreCase(mode) || ("auto".equalsIgnoreCase(mode) && result.isEmpty());
-        if (runSimulator) {
-            List<GatewayTarget> simulated = simulator.start();
-            for (GatewayTarget t : simulated) {
+        boolean noneConfigured = result.isEmpty();
+        for (GatewaySource source : sources) {
+            if (!source.active(noneConfigured)) {
+                continue;
+            }
+            List<GatewayTarget> provided = source.start();
+            for (GatewayTarget t : provided) {
                 try {
-                    tokens.registerStatic(t.id(), t.token(), "the built-in simulator");
+                    tokens.registerStatic(t.id(), t.token(), source.description());
                 } catch (NotAJwtException e) {
-                    throw new IllegalStateException("the simulator's token is not a JWT", e);
+                    throw new IllegalStateException("the token of " + source.description() + " is not a JWT", e);
                 }
             }
-            LOG.infof("No gateway configured: polling %d simulated gateway(s) of the built-in simulator at %s",
-                    simulated.size(), simulated.isEmpty() ? "-" : simulated.get(0).baseUrl());
-            result.addAll(simulated);
+            LOG.infof("No gateway configured: polling %d simulated gateway(s) of %s at %s", provided.size(),
+                    source.description(), provided.isEmpty() ? "-" : provided.get(0).baseUrl());
+            result.addAll(provided);
         }
         if (result.isEmpty()) {
             LOG.warn("No gateway configured and the simulator is off: nothing to poll. Set enphase.gateways[0].host.");
@@ -96,6 +99,8 @@ public class GatewayRegistry {
 
     @PreDestroy
     void stop() {
-        simulator.stop();
+        for (GatewaySource source : sources) {
+            source.stop();
+        }
     }
 }

@@ -41,11 +41,16 @@ public record GatewayTarget(String id, URI baseUrl, String token, Map<String, St
 
     /** The URL of an endpoint path (which may carry a query) below the base URL. */
     public URI resolve(String pathAndQuery) {
-        String base = baseUrl.toString();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
+        return resolve(baseUrl, pathAndQuery);
+    }
+
+    /** The URL of an endpoint path (which may carry a query) below {@code base}. */
+    public static URI resolve(URI base, String pathAndQuery) {
+        String b = base.toString();
+        if (b.endsWith("/")) {
+            b = b.substring(0, b.length() - 1);
         }
-        return URI.create(base + pathAndQuery);
+        return URI.create(b + pathAndQuery);
     }
 
     @Override

@@ -24,8 +24,8 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.render.CsvRows;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /**
  * The ledger as CSV, one file per year ({@code <dataDir>/ledger/ledger-YYYY.csv}), rows sorted by day then gateway.

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.Fetched;
+import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.spool.DurableFiles;
 
 /**

@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.jboss.logging.Logger;
 
+import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.Converter;
 import dev.enphaseetl.parse.Endpoint;

@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.Fetched;
-import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.gateway.GatewayException;
+import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.health.PipelineMetrics;
+import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.parse.PayloadException;
 import dev.enphaseetl.spool.SpoolFullException;
 import dev.enphaseetl.spool.SpoolWriteException;

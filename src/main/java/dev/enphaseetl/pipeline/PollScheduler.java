@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.parse.Endpoint;
 
 /**

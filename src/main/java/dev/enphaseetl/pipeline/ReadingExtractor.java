@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import dev.enphaseetl.gateway.Fetched;
+import dev.enphaseetl.gateway.GatewayStates;
+import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.GatewayState;
 import dev.enphaseetl.parse.NotDataException;

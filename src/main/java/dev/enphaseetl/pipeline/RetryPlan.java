@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
+import dev.enphaseetl.gateway.PollTask;
+
 /**
  * When to ask a gateway again after a transient failure (unreachable, timeout, HTTP 5xx), between the regular ticks
  * of an endpoint's timer.

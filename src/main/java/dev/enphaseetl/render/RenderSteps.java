@@ -5,8 +5,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.sink.PermanentSinkException;
 
 /**
  * Renderings as route steps, for outputs wired in YAML alone ({@code bean: {ref: render, method: lineProtocol}}):

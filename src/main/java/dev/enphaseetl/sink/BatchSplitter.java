@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.model.Reading;
 
 /**

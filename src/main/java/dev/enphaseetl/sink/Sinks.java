@@ -14,10 +14,13 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.Redactor;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.health.PipelineMetrics;
+import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.pipeline.ProblemLog;
 import dev.enphaseetl.sink.file.CsvFileSink;
 import dev.enphaseetl.sink.file.FileSinkConfig;
 import dev.enphaseetl.sink.file.LineProtocolFileSink;

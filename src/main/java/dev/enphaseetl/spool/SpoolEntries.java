@@ -7,8 +7,8 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.sink.PermanentSinkException;
 
 /** Route step that reads a spool entry (JSON Lines) back into readings for a sink. */
 @ApplicationScoped

@@ -13,6 +13,8 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
+import dev.enphaseetl.ops.ConfigCheck;
+
 /** A wrong configuration key stops the start with a message naming it; right keys map to typed values. */
 class ConfigValidationTest {
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.enphaseetl.render.CsvRows;
-import dev.enphaseetl.health.StatusLine;
+import dev.enphaseetl.status.StatusLine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;

@@ -23,8 +23,8 @@ import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 import dev.enphaseetl.e2e.LineProtocolLines;
-import dev.enphaseetl.health.PipelineReadiness;
 import dev.enphaseetl.spool.Spool;
+import dev.enphaseetl.status.PipelineReadiness;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

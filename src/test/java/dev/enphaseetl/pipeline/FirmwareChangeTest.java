@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.enphaseetl.gateway.Fetched;
+import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.parse.DefaultPayloadParser;
 import dev.enphaseetl.parse.Endpoint;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.gateway.PollTask;
 
 class PollSchedulerTest {
 

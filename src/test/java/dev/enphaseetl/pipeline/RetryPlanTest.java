@@ -14,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.testing.MutableClock;
 

@@ -15,6 +15,8 @@ import org.influxdb.dto.QueryResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.sink.file.FileSinkConfig;
 import dev.enphaseetl.sink.file.LineProtocolFileSink;

@@ -6,11 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.model.Schema;
 import dev.enphaseetl.render.CsvRows;
-import dev.enphaseetl.sink.PermanentSinkException;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /**
  * Appends readings as RFC 4180 CSV (CRLF, formula-safe, column order from {@link Schema} via {@link CsvRows}) to one

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.LineProtocol;
-import dev.enphaseetl.sink.PermanentSinkException;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /**
  * Appends readings as line protocol (second precision) to daily files chosen by each reading's UTC date; one

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBIOException;
 
-import dev.enphaseetl.sink.PermanentSinkException;
-import dev.enphaseetl.sink.Redactor;
-import dev.enphaseetl.sink.SinkException;
-import dev.enphaseetl.sink.TransientSinkException;
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.Redactor;
+import dev.enphaseetl.delivery.SinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 
 /**
  * Classifies a failed write.

@@ -9,10 +9,10 @@ import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 
+import dev.enphaseetl.delivery.Redactor;
+import dev.enphaseetl.delivery.SinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.LineProtocol;
-import dev.enphaseetl.sink.Redactor;
-import dev.enphaseetl.sink.SinkException;
 import okhttp3.OkHttpClient;
 
 /**
@@ -21,8 +21,8 @@ import okhttp3.OkHttpClient;
  * point per series and timestamp and overwrites its fields.
  *
  * <p>
- * A failed batch throws {@link dev.enphaseetl.sink.TransientSinkException} or
- * {@link dev.enphaseetl.sink.PermanentSinkException}; batches before it have been written. On InfluxDB 1.x a
+ * A failed batch throws {@link dev.enphaseetl.delivery.TransientSinkException} or
+ * {@link dev.enphaseetl.delivery.PermanentSinkException}; batches before it have been written. On InfluxDB 1.x a
  * {@code partial write} has stored the good lines of the failed batch too.
  */
 public class InfluxSink implements AutoCloseable {

@@ -4,10 +4,10 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
-import dev.enphaseetl.sink.PermanentSinkException;
-import dev.enphaseetl.sink.Redactor;
-import dev.enphaseetl.sink.SinkException;
-import dev.enphaseetl.sink.TransientSinkException;
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.Redactor;
+import dev.enphaseetl.delivery.SinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 
 /**
  * Transient: connection failures (SQLState class 08, {@link SQLTransientException}, {@link SQLRecoverableException}),

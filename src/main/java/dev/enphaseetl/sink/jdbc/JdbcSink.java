@@ -13,11 +13,11 @@ import java.util.logging.Logger;
 
 import org.flywaydb.core.api.FlywayException;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.Redactor;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.model.Schema;
-import dev.enphaseetl.sink.PermanentSinkException;
-import dev.enphaseetl.sink.Redactor;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /**
  * Upserts readings into one table per measurement (see {@link SqlTable}); a batch is one transaction with one JDBC

@@ -17,10 +17,10 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.CsvRows;
 import dev.enphaseetl.render.LineProtocol;
-import dev.enphaseetl.sink.PermanentSinkException;
 
 class FileSinksTest {
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.enphaseetl.sink.PermanentSinkException;
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.sink.TestReadings;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /** Request shape and status classification against a stub HTTP server (no InfluxDB needed). */
 class InfluxSinkHttpTest {

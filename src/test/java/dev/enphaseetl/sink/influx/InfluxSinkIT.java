@@ -16,12 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.LineProtocol;
 import dev.enphaseetl.sink.ItSupport;
-import dev.enphaseetl.sink.PermanentSinkException;
 import dev.enphaseetl.sink.TestReadings;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /** Against a real InfluxDB 1.x on 127.0.0.1:8086 (see .ci/services.sh). */
 class InfluxSinkIT {

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.model.Schema;
-import dev.enphaseetl.sink.PermanentSinkException;
 import dev.enphaseetl.sink.TestReadings;
-import dev.enphaseetl.sink.TransientSinkException;
 
 /** Against real PostgreSQL and MariaDB (see .ci/services.sh) and a SQLite file. */
 class JdbcSinkIT {

@@ -1,4 +1,4 @@
-package dev.enphaseetl.config;
+package dev.enphaseetl.ops;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.parse.Endpoint;
 import io.quarkus.runtime.StartupEvent;

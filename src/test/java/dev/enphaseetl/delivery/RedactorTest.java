@@ -1,4 +1,4 @@
-package dev.enphaseetl.sink;
+package dev.enphaseetl.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.enphaseetl.pipeline;
+package dev.enphaseetl.gateway;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.enphaseetl.sink;
+package dev.enphaseetl.delivery;
 
 import java.util.Arrays;
 import java.util.List;

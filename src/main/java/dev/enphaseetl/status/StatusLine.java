@@ -1,4 +1,4 @@
-package dev.enphaseetl.health;
+package dev.enphaseetl.status;
 
 import java.util.StringJoiner;
 
@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.TokenStatus;
 import dev.enphaseetl.gateway.GatewayRegistry;
+import dev.enphaseetl.health.PipelineMetrics;
+import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.pipeline.PollProblems;
 import dev.enphaseetl.spool.SinkSwitches;
 import dev.enphaseetl.spool.Spool;

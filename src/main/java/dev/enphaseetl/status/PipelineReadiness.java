@@ -1,4 +1,4 @@
-package dev.enphaseetl.health;
+package dev.enphaseetl.status;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.pipeline.PollProblems;
 import dev.enphaseetl.pipeline.RetryPlan;
 import dev.enphaseetl.spool.SinkSwitches;

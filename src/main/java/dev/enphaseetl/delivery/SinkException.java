@@ -1,4 +1,4 @@
-package dev.enphaseetl.sink;
+package dev.enphaseetl.delivery;
 
 /**
  * A delivery to a sink failed. Subclasses tell a route what to do: {@link TransientSinkException} -> retry later,

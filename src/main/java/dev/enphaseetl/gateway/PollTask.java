@@ -1,6 +1,5 @@
-package dev.enphaseetl.pipeline;
+package dev.enphaseetl.gateway;
 
-import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.parse.Endpoint;
 
 /** One poll of one endpoint of one gateway. */

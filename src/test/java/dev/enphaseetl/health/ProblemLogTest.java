@@ -1,4 +1,4 @@
-package dev.enphaseetl.pipeline;
+package dev.enphaseetl.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.enphaseetl.pipeline;
+package dev.enphaseetl.health;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

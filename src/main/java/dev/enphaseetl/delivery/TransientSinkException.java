@@ -1,4 +1,4 @@
-package dev.enphaseetl.sink;
+package dev.enphaseetl.delivery;
 
 /** The sink could not be reached or was temporarily unable to accept data; delivering the same batch later may work. */
 public class TransientSinkException extends SinkException {

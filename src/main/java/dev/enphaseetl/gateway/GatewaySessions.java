@@ -1,0 +1,100 @@
+package dev.enphaseetl.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+
+import dev.enphaseetl.parse.Endpoint;
+
+/**
+ * The gateway's session cookie: opened with {@code /auth/check_jwt} as the gateway expects and reused while the
+ * gateway accepts it. Firmware without the endpoint gets bearer-only requests (asked again after an hour). Sessions
+ * are never logged.
+ */
+final class GatewaySessions {
+
+    private static final String CHECK_PATH = "/auth/check_jwt";
+    private static final String COOKIE = "sessionId";
+    private static final Duration ASK_AGAIN_AFTER = Duration.ofHours(1);
+
+    /** What /auth/check_jwt said: the token refused, a session, or no session (firmware without sessions). */
+    private record Answer(boolean refused, Optional<String> session) {
+    }
+
+    private final GatewayHttpClient http;
+    /** The gateway's session, by gateway id. */
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
+    /** Gateways whose firmware gave no session: when to ask again (epoch millis). */
+    private final Map<String, Long> noSessionUntil = new ConcurrentHashMap<>();
+
+    GatewaySessions(GatewayHttpClient http) {
+        this.http = http;
+    }
+
+    /** The value of the {@code Cookie} header that carries {@code session}. */
+    static String cookie(String session) {
+        return COOKIE + "=" + session;
+    }
+
+    /** The gateway's session: the current one, else a new one opened at {@code base} with {@code bearer}. */
+    Optional<String> open(GatewayTarget gw, URI base, String bearer) throws GatewayException {
+        Optional<String> current = current(gw.id());
+        if (current.isPresent()) {
+            return current;
+        }
+        Long until = noSessionUntil.get(gw.id());
+        if (until != null && until > System.currentTimeMillis()) {
+            return Optional.empty();
+        }
+        HttpGet check = GatewayHttpClient.get(GatewayTarget.resolve(base, CHECK_PATH), Optional.of(bearer));
+        Answer answer = http.execute(check, new PollTask(gw, Endpoint.INFO), response -> {
+            EntityUtils.consume(response.getEntity());
+            if (Fetched.accessRefused(response.getCode())) {
+                // the token is refused: no session now, the data request will say so
+                return new Answer(true, Optional.empty());
+            }
+            if (response.getCode() != 200) {
+                return new Answer(false, Optional.empty());
+            }
+            return new Answer(false, sessionCookie(response.getHeaders("Set-Cookie")));
+        });
+        if (answer.refused()) {
+            return Optional.empty();
+        }
+        if (answer.session().isEmpty()) {
+            noSessionUntil.put(gw.id(), System.currentTimeMillis() + ASK_AGAIN_AFTER.toMillis());
+            return Optional.empty();
+        }
+        sessions.put(gw.id(), answer.session().get());
+        return answer.session();
+    }
+
+    private static Optional<String> sessionCookie(Header[] setCookies) {
+        String prefix = COOKIE + "=";
+        for (Header h : setCookies) {
+            for (String part : h.getValue().split(";")) {
+                String p = part.trim();
+                if (p.startsWith(prefix) && p.length() > prefix.length()) {
+                    return Optional.of(p.substring(prefix.length()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The gateway's session, if one is open. */
+    Optional<String> current(String gatewayId) {
+        return Optional.ofNullable(sessions.get(gatewayId));
+    }
+
+    /** Forgets the gateway's session (the gateway refused a request made with it). */
+    void forget(String gatewayId) {
+        sessions.remove(gatewayId);
+    }
+}
