@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -84,7 +85,7 @@ public final class Token {
 
     @Override
     public String toString() {
-        return "Token[" + claims.role().name().toLowerCase(java.util.Locale.ROOT) + ", expires " + claims.expiresAt()
+        return "Token[" + claims.role().name().toLowerCase(Locale.ROOT) + ", expires " + claims.expiresAt()
                 + ", sha256:" + fingerprint() + "]";
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -275,7 +276,7 @@ public final class TokenManager {
                     expiredLogged = true;
                     lastError = "token expired at " + t.expiresAt();
                     LOG.errorf("The %s token from %s expired at %s: the gateway will refuse it; put a new token in "
-                            + "place", t.role().name().toLowerCase(java.util.Locale.ROOT), source.describe(),
+                            + "place", t.role().name().toLowerCase(Locale.ROOT), source.describe(),
                             t.expiresAt());
                 }
                 return;

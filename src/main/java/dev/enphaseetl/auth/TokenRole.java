@@ -1,5 +1,7 @@
 package dev.enphaseetl.auth;
 
+import java.util.Locale;
+
 /** Who a gateway token was made for, from its {@code enphaseUser} claim. */
 public enum TokenRole {
     /** System owner: Enphase issues these for a year. */
@@ -13,7 +15,7 @@ public enum TokenRole {
         if (value == null) {
             return UNKNOWN;
         }
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "owner" -> OWNER;
             case "installer" -> INSTALLER;
             default -> UNKNOWN;

@@ -1,6 +1,7 @@
 package dev.enphaseetl.ledger;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
 
 /** Column names and order of the ledger, shared by the CSV files and the {@code daily_ledger} table. */
@@ -14,7 +15,7 @@ final class LedgerColumns {
     }
 
     static List<BigDecimal> numbers(LedgerDay d) {
-        return java.util.Arrays.asList(d.producedKwh(), d.consumedKwh(), d.importedKwh(), d.exportedKwh(),
+        return Arrays.asList(d.producedKwh(), d.consumedKwh(), d.importedKwh(), d.exportedKwh(),
                 d.selfConsumptionPct(), d.selfSufficiencyPct());
     }
 

@@ -1,8 +1,10 @@
 package dev.enphaseetl.ledger;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One gateway's energy balance for one local day. Energies in kWh (null when the day has no interval of the counter
@@ -29,11 +31,11 @@ public record LedgerDay(String gateway, LocalDate day, String zone, BigDecimal p
     }
 
     private static BigDecimal scale(BigDecimal v, int decimals) {
-        return v == null ? null : v.setScale(decimals, java.math.RoundingMode.HALF_UP);
+        return v == null ? null : v.setScale(decimals, RoundingMode.HALF_UP);
     }
 
     /** Flags sorted and joined with ';' (the CSV and SQL form). */
     public String flagText() {
-        return String.join(";", new java.util.TreeSet<>(flags));
+        return String.join(";", new TreeSet<>(flags));
     }
 }

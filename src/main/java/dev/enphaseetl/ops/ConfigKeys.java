@@ -1,11 +1,14 @@
 package dev.enphaseetl.ops;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -13,6 +16,7 @@ import java.util.TreeSet;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.parse.Endpoint;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 
@@ -34,7 +38,7 @@ public final class ConfigKeys {
 
     public static ConfigKeys fromEnphaseConfig() {
         List<String> out = new ArrayList<>();
-        Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        Map<String, String> defaults = new LinkedHashMap<>();
         String prefix = EnphaseConfig.class.getAnnotation(ConfigMapping.class).prefix();
         collect(EnphaseConfig.class, prefix, out, defaults);
         return new ConfigKeys(out, defaults);
@@ -88,13 +92,13 @@ public final class ConfigKeys {
 
     private static void collect(Class<?> group, String prefix, List<String> out, Map<String, String> defaults) {
         for (Method m : group.getMethods()) {
-            if (m.getParameterCount() != 0 || m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+            if (m.getParameterCount() != 0 || m.isDefault() || Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
             String name = m.isAnnotationPresent(WithParentName.class) ? null : name(m);
             String path = name == null ? prefix : prefix + "." + name;
             addType(m.getGenericReturnType(), path, out, defaults);
-            io.smallrye.config.WithDefault d = m.getAnnotation(io.smallrye.config.WithDefault.class);
+            WithDefault d = m.getAnnotation(WithDefault.class);
             if (d != null && !path.contains("*")) {
                 defaults.put(path, d.value());
             }
@@ -138,6 +142,6 @@ public final class ConfigKeys {
         if (n != null) {
             return n.value();
         }
-        return m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 }

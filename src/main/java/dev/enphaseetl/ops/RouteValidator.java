@@ -13,12 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -67,7 +70,7 @@ public final class RouteValidator {
     private record EndpointRef(Node at, String uri, Map<String, String> parameters, Map<String, Node> parameterNodes) {
     }
 
-    private static final java.util.Set<String> URI_STEPS = java.util.Set.of("from", "to", "wireTap", "enrich",
+    private static final Set<String> URI_STEPS = Set.of("from", "to", "wireTap", "enrich",
             "pollEnrich", "interceptSendToEndpoint");
 
     /** route ids (route: only, not routeConfiguration or step ids) in the order seen. */
@@ -400,7 +403,7 @@ public final class RouteValidator {
             }
             try {
                 ctx.getEndpoint(uri.toString());
-            } catch (org.apache.camel.ResolveEndpointFailedException e) {
+            } catch (ResolveEndpointFailedException e) {
                 String msg = rootMessage(e);
                 if (msg.contains("Property with key") && msg.contains("not found")) {
                     continue; // a placeholder without any default: only the running application knows it
@@ -430,7 +433,7 @@ public final class RouteValidator {
     }
 
     /** Serves EnphaseConfig defaults to Camel's property placeholders (only enphase.* keys with a default). */
-    private static final class ConfigDefaults implements org.apache.camel.spi.PropertiesSource {
+    private static final class ConfigDefaults implements PropertiesSource {
         private final ConfigKeys keys;
 
         ConfigDefaults(ConfigKeys keys) {

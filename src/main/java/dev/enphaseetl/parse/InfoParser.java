@@ -12,6 +12,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
+import org.xml.sax.helpers.DefaultHandler;
 
 import dev.enphaseetl.model.Reading;
 
@@ -60,7 +61,7 @@ final class InfoParser {
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+            b.setErrorHandler(new DefaultHandler());
             return b.parse(new InputSource(new StringReader(body)));
         } catch (Exception e) {
             throw new PayloadException(EP.path() + ": malformed XML (" + e.getClass().getSimpleName() + ")");

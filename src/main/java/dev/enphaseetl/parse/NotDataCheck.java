@@ -1,5 +1,7 @@
 package dev.enphaseetl.parse;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -23,7 +25,7 @@ final class NotDataCheck {
             throw new NotDataException(endpoint.path() + ": empty body");
         }
         String head = body.stripLeading();
-        String lower = head.substring(0, Math.min(head.length(), 300)).toLowerCase(java.util.Locale.ROOT);
+        String lower = head.substring(0, Math.min(head.length(), 300)).toLowerCase(Locale.ROOT);
         boolean html = lower.startsWith("<!doctype html") || lower.contains("<html");
         if (html || endpoint != Endpoint.INFO && head.startsWith("<")) {
             throw new NotDataException(endpoint.path() + ": HTML page instead of data");

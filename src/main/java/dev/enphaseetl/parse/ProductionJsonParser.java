@@ -2,6 +2,7 @@ package dev.enphaseetl.parse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -123,17 +124,17 @@ final class ProductionJsonParser {
     }
 
     /** Storage entries without a plausible readingTime (the idle {@code acb} placeholder has 0) are not written. */
-    private static java.util.Optional<Reading> storageReading(String gateway, JsonNode e) {
+    private static Optional<Reading> storageReading(String gateway, JsonNode e) {
         Long time = Json.time(e, "readingTime");
         String type = Json.text(e, "type");
         if (time == null || type == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Reading.Builder b = Reading.of("storage", time).tag("gateway", gateway).tag("type", type)
                 .field("power_w", Json.num(e, "wNow"))
                 .field("energy_wh", Json.num(e, "whNow"))
                 .field("soc_pct", Json.num(e, "percentFull"))
                 .field("active_count", Json.num(e, "activeCount"));
-        return b.hasFields() ? java.util.Optional.of(b.build()) : java.util.Optional.empty();
+        return b.hasFields() ? Optional.of(b.build()) : Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package dev.enphaseetl.pipeline;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,7 +70,7 @@ public class PollProblems {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof GatewayException ge ? ge.reason().name() : e.getClass().getSimpleName();
         metrics.poll(task.endpoint().id(), "failed");
-        metrics.pollFailure(reason.toLowerCase(java.util.Locale.ROOT));
+        metrics.pollFailure(reason.toLowerCase(Locale.ROOT));
         String gw = task.gateway().id();
         if (e instanceof GatewayException ge && transientReason(ge.reason())) {
             retries.failed(task).ifPresent(delay -> {
@@ -81,7 +82,7 @@ public class PollProblems {
             if (failing.compareTo(outageGrace) < 0) {
                 gatewayProblems.problem(gw, reason, Logger.Level.INFO, "Gateway " + gw + " does not answer: "
                         + e.getMessage() + "; retrying (a short outage such as the gateway's nightly restart passes"
-                        + " by itself; a warning follows if it lasts beyond " + outageGrace.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                        + " by itself; a warning follows if it lasts beyond " + outageGrace.toString().substring(2).toLowerCase(Locale.ROOT)
                         + ")");
             } else {
                 gatewayProblems.problem(gw, reason + " for long", Logger.Level.WARN, "Gateway " + gw

@@ -1,5 +1,6 @@
 package dev.enphaseetl.pipeline;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public class ReadingExtractor {
         this.states = states;
     }
 
-    public List<Reading> extract(Fetched fetched) throws PayloadException, java.io.IOException {
+    public List<Reading> extract(Fetched fetched) throws PayloadException, IOException {
         PollTask task = fetched.task();
         GatewayState state = states.of(task.gateway().id());
         List<Reading> readings;

@@ -3,6 +3,7 @@ package dev.enphaseetl.simulator;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.zone.ZoneRules;
 
 /**
  * A power curve defined day by day in a time zone, with a closed-form integral inside each day. Hours are counted
@@ -24,7 +25,7 @@ interface DailyProfile {
     }
 
     default Instant dayStart(LocalDate day) {
-        java.time.zone.ZoneRules rules = zone().getRules();
+        ZoneRules rules = zone().getRules();
         if (rules.isFixedOffset()) {
             return Instant.ofEpochSecond(day.toEpochDay() * 86_400 - rules.getOffset(Instant.EPOCH).getTotalSeconds());
         }

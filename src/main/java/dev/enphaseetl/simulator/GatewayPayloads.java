@@ -2,6 +2,7 @@ package dev.enphaseetl.simulator;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -66,7 +67,7 @@ final class GatewayPayloads {
     }
 
     /** Sum of the inverters' lifetime Wh at their own last reports, minus the same at {@code since}. */
-    private double inverterEnergySince(Instant now, java.util.function.UnaryOperator<Instant> since) {
+    private double inverterEnergySince(Instant now, UnaryOperator<Instant> since) {
         double sum = 0;
         for (int i = 0; i < g.inverterCount(); i++) {
             Instant t = g.inverterReportTime(i, now);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ public class SinkDeadLetters {
             return;
         }
         Map<String, List<Reading>> byReason = new LinkedHashMap<>();
-        rejected.forEach(r -> byReason.computeIfAbsent(r.reason(), k -> new java.util.ArrayList<>()).add(r.reading()));
+        rejected.forEach(r -> byReason.computeIfAbsent(r.reason(), k -> new ArrayList<>()).add(r.reading()));
         for (Map.Entry<String, List<Reading>> group : byReason.entrySet()) {
             Path file = write(sink, group.getValue(), group.getKey(), first, attempts);
             metrics.deadLettered(sink, group.getValue().size());

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -72,7 +74,7 @@ public class Spool {
     /** Whether staged entries were completed once since this process started. */
     private volatile boolean stagedChecked;
     /** Entries offers are writing right now (never completed by {@link #completeStaged()}). */
-    private final java.util.Set<String> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
     // guarded by this
     private long countedBytes;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,7 +114,7 @@ class AccountFlowTest {
         int logins = sim.loginCalls();
         int tokens = sim.tokenCalls();
 
-        List<Future<java.util.Optional<Token>>> results = rejectAll(m, old, n);
+        List<Future<Optional<Token>>> results = rejectAll(m, old, n);
         for (int i = 0; i < n; i++) {
             Token t = results.get(i).get().orElseThrow();
             assertThat(t.sameAs(old.get(i))).isFalse();
@@ -123,19 +124,19 @@ class AccountFlowTest {
 
         // the same rejections reported late (other endpoints of the same gateways): revalidated, nothing asked
         results = rejectAll(m, old, n);
-        for (Future<java.util.Optional<Token>> f : results) {
+        for (Future<Optional<Token>> f : results) {
             assertThat(f.get()).isPresent();
         }
         assertThat(sim.loginCalls() - logins).isEqualTo(1);
         assertThat(sim.tokenCalls() - tokens).isEqualTo(n);
     }
 
-    private List<Future<java.util.Optional<Token>>> rejectAll(TokenManager m, List<String> old, int n)
+    private List<Future<Optional<Token>>> rejectAll(TokenManager m, List<String> old, int n)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(64);
         try {
             CountDownLatch gate = new CountDownLatch(1);
-            List<Future<java.util.Optional<Token>>> results = new ArrayList<>();
+            List<Future<Optional<Token>>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String g = "gw" + i;
                 String rejected = old.get(i);

@@ -5,6 +5,8 @@ import dev.enphaseetl.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +93,7 @@ class NoSecretsInLogsTest {
             secrets.add(password);
             secrets.add(password + "-wrong");
             secrets.add(mfaPassword);
-            secrets.add(java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8));
+            secrets.add(URLEncoder.encode(password, StandardCharsets.UTF_8));
             secrets.add(email);
             secrets.add("mfa.person@example.com");
             assertThat(secrets).hasSizeGreaterThan(10);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import dev.enphaseetl.model.Reading;
@@ -154,7 +155,7 @@ public final class ThroughputBenchmark {
     }
 
     /** Copies the spool, then reads, decodes, delivers and deletes entry by entry; returns the seconds taken. */
-    private static double drain(Path spool, Path copy, java.util.function.Consumer<List<Reading>> sink)
+    private static double drain(Path spool, Path copy, Consumer<List<Reading>> sink)
             throws Exception {
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(spool)) {

@@ -23,11 +23,15 @@ import java.util.stream.Stream;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.enphaseetl.render.CsvRows;
+import dev.enphaseetl.simulator.SimulatorConfig;
 import dev.enphaseetl.status.StatusLine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -146,7 +150,7 @@ class PipelineEndToEndTest {
             assertThat(write.statusCode()).as("InfluxDB /write answer: %s", write.body()).isEqualTo(204);
 
             // every point back, values equal (the same series and time written twice is one point, fields merged)
-            try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(INFLUX)) {
+            try (InfluxDB client = InfluxDBFactory.connect(INFLUX)) {
                 InfluxReadBack.check(client, db, LineProtocolLines.merged(lines));
             }
         } finally {
@@ -181,7 +185,7 @@ class PipelineEndToEndTest {
                 .until(() -> measurements(lineProtocolLines()).contains("system"));
         String log = Files.readString(DATA.resolve("debug.log"), StandardCharsets.UTF_8);
         assertThat(log).as("the DEBUG log has content").contains("dev.enphaseetl").hasSizeGreaterThan(10_000);
-        String token = dev.enphaseetl.simulator.SimulatorConfig.DEV_TOKEN;
+        String token = SimulatorConfig.DEV_TOKEN;
         for (String secret : List.of(token, token.split("\\.")[1], token.split("\\.")[2], "Bearer ey")) {
             assertThat(log).as("log must not contain a secret").doesNotContain(secret);
         }
@@ -214,7 +218,7 @@ class PipelineEndToEndTest {
                 .filter(p -> p.measurement().equals("system") && expectedSerial.equals(p.tags().get("gateway"))
                         && p.fields().containsKey("production_w"))
                 .findFirst().orElseThrow();
-        com.fasterxml.jackson.databind.JsonNode pj = new ObjectMapper()
+        JsonNode pj = new ObjectMapper()
                 .readTree(capture.resolve("production.json").toFile());
         double eimProduction = pj.path("production").get(1).path("wNow").asDouble();
         assertThat(system.fields().get("production_w")).isEqualTo(eimProduction);

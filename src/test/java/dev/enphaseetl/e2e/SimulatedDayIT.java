@@ -31,7 +31,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
@@ -281,7 +286,7 @@ class SimulatedDayIT {
     // ------------------------------------------------------------------------------------------------------------
 
     /** Delivery time per sink in nanoseconds (both passes), for the summary. */
-    private final Map<String, Long> deliveryNanos = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> deliveryNanos = new ConcurrentHashMap<>();
 
     /**
      * Delivers every batch, in order, to every sink. Each sink gets its own thread (the sinks are independent and
@@ -289,16 +294,16 @@ class SimulatedDayIT {
      */
     private void deliverEverywhere(List<List<Reading>> batches, LineProtocolFileSink lp, CsvFileSink csv,
             InfluxSink influx, List<SqlDb> sqls) throws Exception {
-        Map<String, java.util.function.Consumer<List<Reading>>> sinks = new LinkedHashMap<>();
+        Map<String, Consumer<List<Reading>>> sinks = new LinkedHashMap<>();
         sinks.put("lineprotocol", lp::deliver);
         sinks.put("csv", csv::deliver);
         sinks.put("influxdb", influx::deliver);
         for (SqlDb db : sqls) {
             sinks.put(db.vendor(), db.sink()::deliver);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(sinks.size());
+        ExecutorService pool = Executors.newFixedThreadPool(sinks.size());
         try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             sinks.forEach((name, sink) -> futures.add(pool.submit(() -> {
                 long t0 = System.nanoTime();
                 for (List<Reading> batch : batches) {
@@ -309,7 +314,7 @@ class SimulatedDayIT {
                 deliveryNanos.merge(name, System.nanoTime() - t0, Long::sum);
                 return null;
             })));
-            for (java.util.concurrent.Future<?> f : futures) {
+            for (Future<?> f : futures) {
                 f.get(5, TimeUnit.MINUTES);
             }
         } finally {

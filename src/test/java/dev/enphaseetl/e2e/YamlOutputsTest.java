@@ -24,6 +24,7 @@ import org.apache.camel.CamelContext;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.hamcrest.Matchers;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
@@ -34,6 +35,7 @@ import dev.enphaseetl.spool.SinkSwitches;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 
 /**
  * What the README promises an operator: add an output by copying a YAML file into routes/, no Java, no rebuild.
@@ -159,14 +161,14 @@ class YamlOutputsTest {
 
         // health and metrics cover them like the built-in sinks
         // (Camel's own route check is DOWN: the test stopped the polling routes; ours is the one that counts here)
-        io.restassured.RestAssured.given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'enphase-etl pipeline' }.status", org.hamcrest.Matchers.equalTo("UP"))
+        RestAssured.given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'enphase-etl pipeline' }.status", Matchers.equalTo("UP"))
                 .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.mqtt.reachable'",
-                        org.hamcrest.Matchers.equalTo("yes"))
+                        Matchers.equalTo("yes"))
                 .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.influxdb2.spool_depth'",
-                        org.hamcrest.Matchers.equalTo(0));
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("sink=\"mqtt\""));
+                        Matchers.equalTo(0));
+        RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(Matchers.containsString("sink=\"mqtt\""));
 
         // an unreadable spool entry is not retried for ever: parked with the reason, for a built-in and a YAML sink
         for (String sink : List.of("lineprotocol", "mqtt")) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -20,7 +21,7 @@ final class FaultEnv {
     private FaultEnv() {
     }
 
-    static String value(String key, java.util.function.Supplier<String> initial) {
+    static String value(String key, Supplier<String> initial) {
         synchronized (System.getProperties()) {
             String v = System.getProperty("faults." + key);
             if (v == null) {

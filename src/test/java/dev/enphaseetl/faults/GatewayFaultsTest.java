@@ -2,6 +2,8 @@ package dev.enphaseetl.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,8 +108,8 @@ class GatewayFaultsTest {
                 .filter(p -> {
                     try {
                         return Files.readString(p).contains("malformed JSON");
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }).toList();
         assertThat(metas).as("dead letters of the cut-off payloads").isNotEmpty();

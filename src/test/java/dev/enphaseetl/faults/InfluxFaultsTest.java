@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,10 @@ import java.util.TreeMap;
 import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
+import org.awaitility.core.ConditionTimeoutException;
+import org.hamcrest.Matchers;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,6 +38,7 @@ import dev.enphaseetl.spool.SpoolCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 
 /**
  * InfluxDB faults against a private influxd: a field type conflict inside a batch of 5,000 (one reading parked, the
@@ -123,10 +129,10 @@ class InfluxFaultsTest {
         long spooledDuringOutage = FaultFiles.list(DATA.resolve("spool").resolve("influxdb"), ".jsonl").size();
         int linesAtRestart = FaultFiles.lineProtocol(DATA).size();
         // readiness is DOWN while InfluxDB is away, naming the sink
-        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503)
-                .body("status", org.hamcrest.Matchers.equalTo("DOWN"))
+        RestAssured.given().get("/q/health/ready").then().statusCode(503)
+                .body("status", Matchers.equalTo("DOWN"))
                 .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.influxdb.reachable'",
-                        org.hamcrest.Matchers.equalTo("no"));
+                        Matchers.equalTo("no"));
         db.start();
         long outageMs = (System.nanoTime() - stoppedAt) / 1_000_000;
         Thread.sleep(3_000); // polls go on after the restart
@@ -141,16 +147,16 @@ class InfluxFaultsTest {
         try {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 // the polling routes were stopped above, which Camel's own route check reports; ours is the one
-                var r = io.restassured.RestAssured.given().get("/q/health/ready");
+                var r = RestAssured.given().get("/q/health/ready");
                 lastHealth[0] = r.asString();
                 return "UP".equals(r.jsonPath().getString("checks.find { it.name == 'enphase-etl pipeline' }.status"));
             });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("readiness did not come back UP: " + lastHealth[0], e);
         }
-        io.restassured.RestAssured.given().get("/q/health/ready").then()
+        RestAssured.given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.influxdb.reachable'",
-                        org.hamcrest.Matchers.equalTo("yes"));
+                        Matchers.equalTo("yes"));
 
         List<String> lines = FaultFiles.lineProtocol(DATA);
         Map<String, LineProtocolLines.Point> expected = distinct(lines);
@@ -174,7 +180,7 @@ class InfluxFaultsTest {
         db.query(DB, "DROP MEASUREMENT faultprobe");
         Path spool = DATA.resolve("spool").resolve("influxdb");
         Files.move(parked.get(0), spool.resolve(parked.get(0).getFileName()),
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                StandardCopyOption.ATOMIC_MOVE);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
                 .until(() -> FaultFiles.list(spool, ".jsonl").isEmpty());
         long odd = count(db, "SELECT count(\"odd\") FROM faultprobe");
@@ -192,7 +198,7 @@ class InfluxFaultsTest {
             Map<String, LineProtocolLines.Point> expected) {
         Map<String, Map<String, LineProtocolLines.Point>> byMeasurement = new TreeMap<>();
         expected.forEach((key, p) -> byMeasurement.computeIfAbsent(p.measurement(), m -> new HashMap<>()).put(key, p));
-        try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(db.url())) {
+        try (InfluxDB client = InfluxDBFactory.connect(db.url())) {
             InfluxReadBack.check(client, database, byMeasurement);
         }
         return Set.copyOf(expected.keySet());

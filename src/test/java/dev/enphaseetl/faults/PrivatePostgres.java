@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.enphaseetl.sink.jdbc.SqlDialect;
+
 /**
  * A private PostgreSQL cluster in a temporary directory owned by {@code postgres}, on a free port, trust auth, its
  * socket in that directory. Tests run as root, so initdb and pg_ctl run as {@code postgres} via {@code runuser}.
@@ -96,7 +98,7 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     public Connection connect(String database) throws SQLException {
-        dev.enphaseetl.sink.jdbc.SqlDialect.POSTGRESQL.loadDriver();
+        SqlDialect.POSTGRESQL.loadDriver();
         return DriverManager.getConnection(jdbcUrl(database), "postgres", "");
     }
 

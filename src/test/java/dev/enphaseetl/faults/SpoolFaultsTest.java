@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -145,7 +146,7 @@ class SpoolFaultsTest {
             for (Path meta : metas.filter(p -> p.toString().endsWith(".json")).toList()) {
                 assertThat(Files.readString(meta)).as("%s", meta).doesNotContainIgnoringCase("spool");
             }
-        } catch (java.nio.file.NoSuchFileException none) {
+        } catch (NoSuchFileException none) {
             // nothing parked at all
         }
     }

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +85,7 @@ class GatewayAccessTest {
             GatewayFetcher f = fetcher(tokens("gw", SimulatorConfig.DEV_TOKEN), Map.of());
             assertThat(f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)).status()).isEqualTo(200);
             // the gateway stops accepting the token: the session opened by /auth/check_jwt still carries the polls
-            sim.gateway(0).setTokens(java.util.List.of());
+            sim.gateway(0).setTokens(List.of());
             assertThat(f.fetch(new PollTask(gw, Endpoint.API_V1_PRODUCTION)).status()).isEqualTo(200);
             assertThat(f.fetch(new PollTask(gw, Endpoint.IVP_METERS)).status()).isEqualTo(200);
             // the session ends too: now the gateway refuses, and the fetcher reports it
@@ -158,7 +160,7 @@ class GatewayAccessTest {
             sim.start();
         } catch (Exception e) {
             sim.close();
-            org.junit.jupiter.api.Assumptions.abort("port 80 is not available here: " + e.getMessage());
+            Assumptions.abort("port 80 is not available here: " + e.getMessage());
         }
         try (sim) {
             GatewayTarget gw = new GatewayTarget("legacy", URI.create("https://127.0.0.1"), null, Map.of());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import org.jboss.logging.Logger;
@@ -20,7 +21,7 @@ class ProblemLogTest {
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+            if (r.getLevel().intValue() >= Level.INFO.intValue()) {
                 lines.add(r.getMessage());
             }
         }

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import dev.enphaseetl.model.Reading;
@@ -151,7 +152,7 @@ class DailyLedgerTest {
         List<Reading> rs = List.of(sys("a", DAY + H, 0.0, 0.0, 0.0), sys("b", DAY + H, 500.0, 0.0, 0.0),
                 sys("a", DAY + 2 * H, 10.0, 0.0, 0.0), sys("b", DAY + 2 * H, 520.0, 0.0, 0.0));
         assertThat(new DailyLedger(LedgerConfig.utc()).compute(rs)).extracting(LedgerDay::gateway, LedgerDay::producedKwh)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", bd("0.010000")),
-                        org.assertj.core.groups.Tuple.tuple("b", bd("0.020000")));
+                .containsExactly(Tuple.tuple("a", bd("0.010000")),
+                        Tuple.tuple("b", bd("0.020000")));
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,9 +45,9 @@ class LedgerStoresIT {
 
         List<LedgerDay> y2024 = store.read(store.file(2024));
         assertThat(y2024).extracting(LedgerDay::gateway, d -> d.day().toString())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("=g2", "2024-03-10"),
-                        org.assertj.core.groups.Tuple.tuple("g1", "2024-03-10"),
-                        org.assertj.core.groups.Tuple.tuple("g1", "2024-12-31"));
+                .containsExactly(Tuple.tuple("=g2", "2024-03-10"),
+                        Tuple.tuple("g1", "2024-03-10"),
+                        Tuple.tuple("g1", "2024-12-31"));
         assertThat(y2024.get(1).producedKwh()).isEqualByComparingTo("7.5");
         assertThat(y2024.get(1).flags()).containsExactly("reset");
         assertThat(y2024.get(1).importedKwh()).isNull();

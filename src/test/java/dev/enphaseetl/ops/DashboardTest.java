@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +175,7 @@ class DashboardTest {
         Load load = new Load(LoadSettings.builder().build());
         Map<String, Object> doc = (Map<String, Object>) load.loadFromString(
                 Files.readString(GRAFANA.resolve("provisioning/datasources/influxdb.yaml")));
-        Map<String, String> byUid = new java.util.LinkedHashMap<>();
+        Map<String, String> byUid = new LinkedHashMap<>();
         for (Object o : (List<Object>) doc.get("datasources")) {
             Map<String, Object> ds = (Map<String, Object>) o;
             byUid.put((String) ds.get("uid"), (String) ds.get("type"));

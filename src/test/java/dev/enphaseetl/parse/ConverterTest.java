@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.model.Schema;
@@ -64,8 +66,8 @@ class ConverterTest {
     }
 
     @Test
-    void folderWithoutInfoUsesFolderName(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        java.nio.file.Files.copy(Fixtures.CAPTURES.resolve("4.2.33/api_v1_production_inverters"),
+    void folderWithoutInfoUsesFolderName(@TempDir Path tmp) throws Exception {
+        Files.copy(Fixtures.CAPTURES.resolve("4.2.33/api_v1_production_inverters"),
                 tmp.resolve("api_v1_production_inverters"));
         Converter.Result result = new Converter().convert(tmp);
         assertThat(result.readings()).isNotEmpty()

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 
@@ -94,7 +96,7 @@ class MutationFuzzTest {
     }
 
     /** /info and /ivp/meters of the folder parsed, and a known device time, so every parser gets past its checks. */
-    private final java.util.Map<Path, GatewayState> templates = new java.util.HashMap<>();
+    private final Map<Path, GatewayState> templates = new HashMap<>();
 
     private GatewayState preparedState(Path folder) throws Exception {
         GatewayState t = folder == null ? null : templates.get(folder);

@@ -3,6 +3,9 @@ package dev.enphaseetl.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
 /** What a gateway sends instead of data is NotDataException; malformed payloads are PayloadException. */
@@ -37,7 +40,7 @@ class NotDataTest {
     void emptyArrayWhereArrayExpectedIsNoMeters() throws Exception {
         GatewayState s = new GatewayState();
         assertThat(parser.parse("gw", Endpoint.IVP_METERS, 200, "[]", s)).isEmpty();
-        assertThat(s.meters()).hasValue(java.util.List.of());
+        assertThat(s.meters()).hasValue(List.of());
         assertThat(parser.parse("gw", Endpoint.API_V1_PRODUCTION_INVERTERS, 200, "[]", s)).isEmpty();
     }
 
@@ -102,7 +105,7 @@ class NotDataTest {
 
     /** The first element of that name, read with a regex independent of the parser under test. */
     private static String element(String xml, String name) {
-        var m = java.util.regex.Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
+        var m = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
         assertThat(m.find()).isTrue();
         return m.group(1).strip();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -280,7 +281,7 @@ class SeedPayloadsTest {
 
     @Test
     void everySeedFileIsCovered() throws IOException {
-        try (var files = java.nio.file.Files.list(Fixtures.SEED)) {
+        try (var files = Files.list(Fixtures.SEED)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json")))
                     .containsExactlyInAnyOrder("production.json", "production_details.json", "api_v1_production.json",
                             "api_v1_production_inverters.json", "ivp_meters.json", "ivp_meters_readings.json",

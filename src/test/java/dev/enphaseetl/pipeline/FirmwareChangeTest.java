@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.parse.DefaultPayloadParser;
 import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.parse.GatewayState;
+import dev.enphaseetl.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** A firmware update seen in /info makes the pipeline detect the gateway's endpoints anew. */
@@ -30,7 +33,7 @@ class FirmwareChangeTest {
     void aNewFirmwareForgetsWhichEndpointsTheOldOneLacked() throws Exception {
         GatewayStates states = new GatewayStates();
         PollProblems problems = new PollProblems(new DeadLetters(dir), new PipelineMetrics(new SimpleMeterRegistry()),
-                RetryPlanTest.plan(new dev.enphaseetl.testing.MutableClock(java.time.Instant.parse("2026-06-21T23:00:00Z"))), java.time.Duration.ofMinutes(30));
+                RetryPlanTest.plan(new MutableClock(Instant.parse("2026-06-21T23:00:00Z"))), Duration.ofMinutes(30));
         ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, states);
         GatewayTarget gw = new GatewayTarget("gw", URI.create("https://192.0.2.1"), null, Map.of());
         String info = Files.readString(Path.of("src/test/resources/fixtures/captures/7.6.175_with_cts/info"));

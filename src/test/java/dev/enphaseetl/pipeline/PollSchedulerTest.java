@@ -3,6 +3,7 @@ package dev.enphaseetl.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.testing.MutableClock;
 
 class PollSchedulerTest {
 
@@ -26,7 +28,7 @@ class PollSchedulerTest {
                 return targets;
             }
         };
-        return new PollScheduler(registry, RetryPlanTest.plan(new dev.enphaseetl.testing.MutableClock(java.time.Instant.parse("2026-06-21T23:00:00Z"))));
+        return new PollScheduler(registry, RetryPlanTest.plan(new MutableClock(Instant.parse("2026-06-21T23:00:00Z"))));
     }
 
     @Test

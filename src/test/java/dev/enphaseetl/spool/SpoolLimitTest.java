@@ -3,10 +3,13 @@ package dev.enphaseetl.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +57,7 @@ class SpoolLimitTest {
     void aSpoolThatCannotBeWrittenIsRecorded(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(".tmp"), "a file where the spool wants a directory");
         Spool spool = new Spool(dir, SinkSwitches.of(List.of("a")));
-        assertThatThrownBy(() -> spool.offer(readings(1))).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> spool.offer(readings(1))).isInstanceOf(IOException.class);
         assertThat(spool.state().writeError()).get().asString().contains("cannot write spool " + dir);
         Files.delete(dir.resolve(".tmp"));
         spool.offer(readings(1));
@@ -65,7 +68,7 @@ class SpoolLimitTest {
     void stagingFilesLeftByAKilledProcessAreRemoved(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve(".tmp"));
         Path old = Files.writeString(dir.resolve(".tmp").resolve("spool-1.part"), "{\"half");
-        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(3600)));
         Path fresh = Files.writeString(dir.resolve(".tmp").resolve("spool-2.part"), "{\"in progress");
         Spool spool = new Spool(dir, SinkSwitches.of(List.of("a")));
         spool.recount();

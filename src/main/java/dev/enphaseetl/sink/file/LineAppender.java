@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Appends a block of complete, newline-terminated lines to a file and fsyncs it.
@@ -49,8 +51,8 @@ public final class LineAppender {
         return headerWritten;
     }
 
-    private static final java.util.concurrent.ConcurrentMap<Path, Object> IN_JVM =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentMap<Path, Object> IN_JVM =
+            new ConcurrentHashMap<>();
 
     private static boolean write(Path file, String header, String block) throws IOException {
         boolean headerWritten = false;

@@ -3,11 +3,11 @@ package dev.enphaseetl.sink.influx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
+import org.jboss.logging.Logger;
 
 import dev.enphaseetl.delivery.Redactor;
 import dev.enphaseetl.delivery.SinkException;
@@ -27,7 +27,7 @@ import okhttp3.OkHttpClient;
  */
 public class InfluxSink implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(InfluxSink.class.getName());
+    private static final Logger LOG = Logger.getLogger(InfluxSink.class);
 
     private final InfluxSinkConfig config;
     private final InfluxDB influx;
@@ -94,7 +94,7 @@ public class InfluxSink implements AutoCloseable {
             } catch (RuntimeException e) {
                 SinkException classified = InfluxErrors.classify(e, status.lastStatus(), chunk, redactor);
                 // the caller reports it (the pipeline once per problem, not once per failed batch)
-                LOG.fine(() -> "InfluxDB write to " + config.database() + " failed: " + classified.getMessage());
+                LOG.debugf("InfluxDB write to %s failed: %s", config.database(), classified.getMessage());
                 throw classified;
             }
         }

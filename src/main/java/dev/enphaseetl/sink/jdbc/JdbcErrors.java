@@ -1,5 +1,6 @@
 package dev.enphaseetl.sink.jdbc;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -36,7 +37,7 @@ final class JdbcErrors {
                     || x.getErrorCode() == 1213) {
                 return true;
             }
-            if (x.getCause() instanceof java.io.IOException) {
+            if (x.getCause() instanceof IOException) {
                 return true;
             }
         }

@@ -1,7 +1,11 @@
 package dev.enphaseetl.sink.jdbc;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -9,9 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 import org.flywaydb.core.api.FlywayException;
+import org.jboss.logging.Logger;
 
 import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.delivery.Redactor;
@@ -30,7 +34,7 @@ import dev.enphaseetl.model.Schema;
  */
 public class JdbcSink implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(JdbcSink.class.getName());
+    private static final Logger LOG = Logger.getLogger(JdbcSink.class);
 
     private final JdbcSinkConfig config;
     private final SqlDialect dialect;
@@ -53,10 +57,10 @@ public class JdbcSink implements AutoCloseable {
         if (path.isEmpty() || path.equals(":memory:") || path.startsWith("file:")) {
             return;
         }
-        java.nio.file.Path parent = java.nio.file.Path.of(path).toAbsolutePath().getParent();
+        Path parent = Path.of(path).toAbsolutePath().getParent();
         try {
-            java.nio.file.Files.createDirectories(parent);
-        } catch (java.io.IOException e) {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
             throw new PermanentSinkException("cannot create the SQLite directory " + parent + ": " + e, e);
         }
     }
@@ -80,7 +84,7 @@ public class JdbcSink implements AutoCloseable {
             }
             String msg = "schema migration of " + dialect + " database failed: " + redactor.redact(e.getMessage());
             if (root instanceof SQLException sql && JdbcErrors.isTransient(sql)
-                    || root instanceof java.io.IOException) {
+                    || root instanceof IOException) {
                 throw new TransientSinkException(msg, e);
             }
             throw new PermanentSinkException(msg, e);
@@ -115,7 +119,7 @@ public class JdbcSink implements AutoCloseable {
             var classified = JdbcErrors.classify("upsert of " + readings.size() + " readings into " + dialect, e,
                     redactor);
             // the caller reports it (the pipeline once per problem, not once per failed batch)
-            LOG.fine(classified::getMessage);
+            LOG.debug(classified.getMessage());
             throw classified;
         }
     }
@@ -186,7 +190,7 @@ public class JdbcSink implements AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, fromInclusive);
                 ps.setLong(2, toExclusive);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Reading.Builder b = Reading.of(measurement, rs.getLong(SqlTable.TIME));
                         for (String tag : table.tagColumns()) {

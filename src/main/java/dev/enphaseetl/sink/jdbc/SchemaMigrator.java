@@ -1,5 +1,7 @@
 package dev.enphaseetl.sink.jdbc;
 
+import java.util.List;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -24,7 +26,7 @@ public final class SchemaMigrator {
                 .locations(LOCATION)
                 // no classpath scanning (it fails inside a Quarkus fast-jar): SQL files from index.txt, no Java migrations
                 .resourceProvider(new IndexedMigrations(loader))
-                .javaMigrationClassProvider(java.util.List::of)
+                .javaMigrationClassProvider(List::of)
                 .connectRetries(0)
                 .load();
         return flyway.migrate();

@@ -2,6 +2,7 @@ package dev.enphaseetl.sink.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +59,7 @@ class CsvSpreadsheetTest {
     }
 
     private static String findSoffice() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             for (String name : List.of("soffice", "libreoffice")) {
                 Path p = Path.of(dir, name);
                 if (Files.isExecutable(p)) {

@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -62,7 +63,7 @@ class FileSinksTest {
         sink.deliver(List.of(a));
         Path file = data.resolve("lineprotocol/enphase-2024-03-09.lp");
         Files.writeString(file, "system,gateway=g1 production_w=9", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
 
         sink.deliver(List.of(b));
 

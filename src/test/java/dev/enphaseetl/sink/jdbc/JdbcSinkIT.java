@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -95,7 +96,7 @@ class JdbcSinkIT {
             } else {
                 try (ResultSet rs = s.executeQuery("SELECT id FROM information_schema.processlist WHERE db = DATABASE()"
                         + " AND id <> CONNECTION_ID()")) {
-                    List<Long> ids = new java.util.ArrayList<>();
+                    List<Long> ids = new ArrayList<>();
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
                     }

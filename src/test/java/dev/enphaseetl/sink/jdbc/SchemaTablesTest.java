@@ -2,6 +2,7 @@ package dev.enphaseetl.sink.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -74,7 +75,7 @@ class SchemaTablesTest {
     void migrationIndexListsExactlyTheSqlFilesOfTheFolder() throws Exception {
         Path folder = Path.of("src/main/resources", IndexedMigrations.FOLDER);
         List<String> onDisk;
-        try (var files = java.nio.file.Files.list(folder)) {
+        try (var files = Files.list(folder)) {
             onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
         }
         assertThat(IndexedMigrations.readIndex(getClass().getClassLoader())).as(
