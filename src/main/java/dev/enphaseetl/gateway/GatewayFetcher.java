@@ -1,6 +1,7 @@
 package dev.enphaseetl.gateway;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,8 +126,8 @@ public class GatewayFetcher {
     }
 
     private Fetched get(PollTask task, Optional<String> bearer, Optional<String> session) throws GatewayException {
-        HttpGet get = GatewayHttpClient.get(GatewayTarget.resolve(fallback.base(task.gateway()), task.endpoint().path()),
-                bearer);
+        URI url = GatewayTarget.resolve(fallback.base(task.gateway()), task.endpoint().path());
+        HttpGet get = GatewayHttpClient.get(url, bearer);
         session.ifPresent(s -> get.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
         get.setHeader(HttpHeaders.ACCEPT, ACCEPT);
         return http.execute(get, task, response -> {
