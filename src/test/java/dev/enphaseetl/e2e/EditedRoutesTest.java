@@ -111,5 +111,9 @@ class EditedRoutesTest {
         assertThat(inverters.getDelay()).isEqualTo(200L);
         assertThat(camel.getRoute("poll-ivp-meters").getProperties()).as("made from the poll-endpoint template")
                 .containsEntry(org.apache.camel.Route.TEMPLATE_PROPERTY, "true");
+        // token renewal is a timer route too (enphase.token.check-interval, default 1m), on the route map
+        TimerEndpoint tokens = (TimerEndpoint) camel.getRoute("token-renewal").getEndpoint();
+        assertThat(tokens.getPeriod()).isEqualTo(60_000L);
+        assertThat(camel.getRouteController().getRouteStatus("token-renewal")).isEqualTo(ServiceStatus.Started);
     }
 }
