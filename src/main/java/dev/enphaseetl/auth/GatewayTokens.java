@@ -7,27 +7,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
 
 /**
  * The pipeline's tokens: one {@link TokenManager} for all gateways, fed from configuration (a token, a token file,
  * or an Enphase account plus serial). Accounts are shared, so a thousand gateways of one account failing at once
- * still log in once. Renewal runs in the background on {@code enphase.token.check-interval}.
+ * still log in once. Renewal is the route {@code token-renewal} (routes/25-tokens.camel.yaml), every
+ * {@code enphase.token.check-interval}: {@code bean: {ref: gatewayTokens, method: renewDue}}.
  */
 @ApplicationScoped
+@Named("gatewayTokens")
 public class GatewayTokens {
+
+    private static final Logger LOG = Logger.getLogger(TokenManager.class);
 
     private final EnphaseConfig config;
     private final TokenManager manager;
     private final Map<String, EnlightenAccount> accounts = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService renewer;
 
     @Inject
     public GatewayTokens(EnphaseConfig config) {
@@ -36,12 +39,18 @@ public class GatewayTokens {
         RenewalPolicy defaults = RenewalPolicy.defaults();
         this.manager = new TokenManager(Clock.systemUTC(), new RenewalPolicy(t.renewAheadOwner(),
                 t.renewAheadInstaller(), defaults.otherAhead(), defaults.warnAhead()));
-        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread th = new Thread(r, "token-renewal");
-            th.setDaemon(true);
-            return th;
-        });
-        manager.start(renewer, t.checkInterval());
+    }
+
+    /**
+     * Route step of {@code token-renewal}: renews the tokens that are due and logs expiry warnings. A failure is
+     * logged by its class alone (its message could carry a secret) and the next tick tries again.
+     */
+    public void renewDue() {
+        try {
+            manager.tick();
+        } catch (RuntimeException e) {
+            LOG.errorf("Token renewal check failed: %s", e.getClass().getName());
+        }
     }
 
     /** Registers where gateway {@code id}'s token comes from; {@code origin} names the config key for messages. */
@@ -87,10 +96,5 @@ public class GatewayTokens {
 
     private Path storeDir() {
         return config.token().storeDir().map(Path::of).orElse(Path.of(config.dataDir(), "tokens"));
-    }
-
-    @PreDestroy
-    void stop() {
-        renewer.shutdownNow();
     }
 }

@@ -8,9 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -19,8 +16,8 @@ import org.jboss.logging.Logger;
  * gateway rejecting a token, expiry warnings for tokens that cannot be renewed, and status for health checks.
  *
  * <p>
- * Usable without CDI: construct it, {@link #register} each gateway, and either call {@link #tick()} from a timer or
- * {@link #start} it on an executor. Renewals of one source are serialised (single-flight); a source shared by several
+ * Usable without CDI: construct it, {@link #register} each gateway, and call {@link #tick()} from a timer (the
+ * pipeline's is the route {@code token-renewal}). Renewals of one source are serialised (single-flight); a source shared by several
  * gateways (same serial) is renewed once for all of them.
  */
 public final class TokenManager {
@@ -163,17 +160,6 @@ public final class TokenManager {
                 st.failed(e, gatewayId);
             }
         });
-    }
-
-    /** Runs {@link #tick()} every {@code period} on {@code executor}. */
-    public ScheduledFuture<?> start(ScheduledExecutorService executor, Duration period) {
-        return executor.scheduleWithFixedDelay(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                LOG.errorf("Token renewal check failed: %s", e.getClass().getName());
-            }
-        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Token renewDue(String gatewayId, TokenSource source, SourceState st, Instant now)

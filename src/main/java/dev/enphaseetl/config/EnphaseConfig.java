@@ -225,11 +225,14 @@ public interface EnphaseConfig {
     }
 
     interface EndpointPoll {
-        /** How often each gateway is asked, e.g. {@code 60s}, {@code 5m}. */
+        /**
+         * How often each gateway is asked, e.g. {@code 60s}, {@code 5m};
+         * default: the endpoint's period in routes/10.
+         */
         Optional<String> period();
 
-        @WithDefault("true")
-        boolean enabled();
+        /** Whether the endpoint is polled; default on (routes/10). */
+        Optional<Boolean> enabled();
     }
 
     interface Sink {

@@ -11,7 +11,7 @@ import jakarta.inject.Named;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
-import dev.enphaseetl.sink.Sinks;
+import dev.enphaseetl.sink.JdbcDelivery;
 import dev.enphaseetl.spool.SinkSwitches;
 
 /**
@@ -25,15 +25,15 @@ public class LedgerUpdate {
     private static final Logger LOG = Logger.getLogger(LedgerUpdate.class);
 
     private final EnphaseConfig config;
-    private final Sinks sinks;
+    private final JdbcDelivery jdbc;
     private final SinkSwitches switches;
     private LedgerRecompute recompute;
     private boolean saidNoArchive;
 
     @Inject
-    public LedgerUpdate(EnphaseConfig config, Sinks sinks, SinkSwitches switches) {
+    public LedgerUpdate(EnphaseConfig config, JdbcDelivery jdbc, SinkSwitches switches) {
         this.config = config;
-        this.sinks = sinks;
+        this.jdbc = jdbc;
         this.switches = switches;
     }
 
@@ -49,8 +49,8 @@ public class LedgerUpdate {
         if (recompute == null) {
             EnphaseConfig.Ledger l = config.ledger();
             Path dir = l.directory().map(Path::of).orElse(Path.of(config.dataDir(), "ledger"));
-            recompute = new LedgerRecompute(sinks.jdbcSink(), new LedgerConfig(ZoneId.of(l.zone()),
-                    l.maxCrossDayGap()), new LedgerCsvStore(dir), new LedgerJdbcStore(sinks.jdbcSink()));
+            recompute = new LedgerRecompute(jdbc.sink(), new LedgerConfig(ZoneId.of(l.zone()),
+                    l.maxCrossDayGap()), new LedgerCsvStore(dir), new LedgerJdbcStore(jdbc.sink()));
         }
         List<LedgerDay> days = recompute.recomputeRecent();
         LOG.debugf("ledger: %d day rows recomputed", days.size());

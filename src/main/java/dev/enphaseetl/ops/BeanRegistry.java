@@ -30,8 +30,13 @@ public final class BeanRegistry {
     /** The named beans of this version; {@code RouteValidatorTest} checks that the class path scan agrees. */
     static final Map<String, String> KNOWN = Map.ofEntries(
             Map.entry("gatewayFetcher", "dev.enphaseetl.gateway.GatewayFetcher"),
+            Map.entry("gatewayTokens", "dev.enphaseetl.auth.GatewayTokens"),
             Map.entry("sinkDeadLetters", "dev.enphaseetl.sink.SinkDeadLetters"),
             Map.entry("sinks", "dev.enphaseetl.sink.Sinks"),
+            Map.entry("lineProtocolDelivery", "dev.enphaseetl.sink.LineProtocolDelivery"),
+            Map.entry("csvDelivery", "dev.enphaseetl.sink.CsvDelivery"),
+            Map.entry("influxDelivery", "dev.enphaseetl.sink.InfluxDelivery"),
+            Map.entry("jdbcDelivery", "dev.enphaseetl.sink.JdbcDelivery"),
             Map.entry("readingExtractor", "dev.enphaseetl.pipeline.ReadingExtractor"),
             Map.entry("pollScheduler", "dev.enphaseetl.pipeline.PollScheduler"),
             Map.entry("pollProblems", "dev.enphaseetl.pipeline.PollProblems"),

@@ -40,7 +40,9 @@ import dev.enphaseetl.parse.Endpoint;
 
 /**
  * Checks route files before a restart: YAML syntax, Camel YAML DSL structure (unknown EIP keys), ids duplicated
- * across files, endpoint ids, bean references and {@code {{enphase.*}}} placeholders. Prints one line per problem as
+ * across files, endpoint ids, bean references and {@code {{enphase.*}}} placeholders. Route templates are checked
+ * through their instances: a {@code templatedRoute} must name a known template and only its parameters, and the
+ * template's steps are checked with the instance's values filled in. Prints one line per problem as
  * {@code FILE:LINE: message}; exit code 1 on problems, 0 with {@code N files OK}.
  *
  * <pre>java -cp 'target/quarkus-app/lib/main/*:target/classes' dev.enphaseetl.ops.RouteValidator routes/</pre>
@@ -73,8 +75,16 @@ public final class RouteValidator {
     private static final Set<String> URI_STEPS = Set.of("from", "to", "wireTap", "enrich",
             "pollEnrich", "interceptSendToEndpoint");
 
-    /** route ids (route: only, not routeConfiguration or step ids) in the order seen. */
+    /** route ids (route: and templatedRoute:, not routeConfiguration or step ids) in the order seen. */
     private final List<String> routeIds = new ArrayList<>();
+
+    /** Route templates of all files by id, collected before the files are checked. */
+    private final Map<String, Template> templates = new LinkedHashMap<>();
+    /** True while walking a routeTemplate: its endpoints are checked per instance, with the values filled in. */
+    private boolean inTemplate;
+
+    private record Template(String id, String file, Map<String, String> defaults, MappingNode route) {
+    }
 
     public RouteValidator() {
         this(BeanRegistry.load(), ConfigKeys.fromEnphaseConfig());
@@ -137,18 +147,45 @@ public final class RouteValidator {
 
     /** Validates the files together (ids must be unique over all of them). */
     public List<Problem> validate(List<Path> files) {
+        Map<String, String> texts = new LinkedHashMap<>();
         for (Path f : files) {
             String name = f.toString();
-            String text;
             try {
-                text = Files.readString(f, StandardCharsets.UTF_8);
+                texts.put(name, Files.readString(f, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 problems.add(new Problem(name, 0, "cannot read: " + e.getMessage()));
-                continue;
             }
-            validateText(name, text);
         }
+        // templates first: an instance may use a template of another file
+        texts.forEach(this::collectTemplates);
+        texts.forEach(this::validateText);
         return List.copyOf(problems);
+    }
+
+    private void collectTemplates(String file, String text) {
+        Node root;
+        try {
+            root = compose(text);
+        } catch (RuntimeException e) {
+            return; // reported when the file is checked
+        }
+        if (!(root instanceof SequenceNode seq)) {
+            return;
+        }
+        for (Node item : seq.getValue()) {
+            if (item instanceof MappingNode m && get(m, "routeTemplate") instanceof MappingNode t
+                    && scalar(get(t, "id")) != null && get(t, "route") instanceof MappingNode route) {
+                Map<String, String> defaults = new LinkedHashMap<>();
+                if (get(t, "parameters") instanceof SequenceNode params) {
+                    for (Node p : params.getValue()) {
+                        if (p instanceof MappingNode pm && scalar(get(pm, "name")) != null) {
+                            defaults.put(scalar(get(pm, "name")), scalar(get(pm, "defaultValue")));
+                        }
+                    }
+                }
+                templates.putIfAbsent(scalar(get(t, "id")), new Template(scalar(get(t, "id")), file, defaults, route));
+            }
+        }
     }
 
     /** The ids of {@code route:} entries seen so far, in order. */
@@ -197,6 +234,8 @@ public final class RouteValidator {
                     String kind = scalar(t.getKeyNode());
                     if ("route".equals(kind)) {
                         checkRoute(file, t.getValueNode());
+                    } else if ("templatedRoute".equals(kind) && t.getValueNode() instanceof MappingNode tr) {
+                        checkTemplatedRoute(file, tr);
                     }
                 }
             }
@@ -213,6 +252,12 @@ public final class RouteValidator {
         if (id != null) {
             routeIds.add(id);
         }
+        checkPollRouteId(file, idNode, route);
+    }
+
+    /** A timer route named poll-X must name an endpoint X. */
+    private void checkPollRouteId(String file, Node idNode, MappingNode route) {
+        String id = scalar(idNode);
         Node from = get(route, "from");
         String uri = from instanceof MappingNode fm ? scalar(get(fm, "uri")) : null;
         if (uri != null && uri.startsWith("timer:") && id != null && id.startsWith("poll-")) {
@@ -221,6 +266,131 @@ public final class RouteValidator {
                 problems.add(new Problem(file, line(idNode), "unknown endpoint '" + endpoint + "' in route id '" + id
                         + "' (known: " + String.join(", ", endpointIds) + ")"));
             }
+        }
+    }
+
+    /**
+     * An instance of a route template: the template must exist, the parameters must be the template's and the
+     * required ones given; then the template's steps are checked with the instance's values, problems pointing at
+     * the instance (the parameter that was filled in, else the template reference).
+     */
+    private void checkTemplatedRoute(String file, MappingNode instance) {
+        Node refNode = get(instance, "routeTemplateRef");
+        Node routeIdNode = get(instance, "routeId");
+        String routeId = scalar(routeIdNode);
+        if (routeId != null) {
+            routeIds.add(routeId);
+            recordId(file, routeIdNode);
+        }
+        String ref = scalar(refNode);
+        if (ref == null) {
+            return; // Camel reports the missing routeTemplateRef
+        }
+        Template template = templates.get(ref);
+        if (template == null) {
+            problems.add(new Problem(file, line(refNode), "unknown route template '" + ref + "' (known: "
+                    + (templates.isEmpty() ? "none" : String.join(", ", templates.keySet())) + ")"));
+            return;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Node> valueNodes = new LinkedHashMap<>();
+        template.defaults().forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+            }
+        });
+        if (get(instance, "parameters") instanceof SequenceNode params) {
+            for (Node p : params.getValue()) {
+                if (!(p instanceof MappingNode pm)) {
+                    continue;
+                }
+                Node nameNode = get(pm, "name");
+                String name = scalar(nameNode);
+                if (name == null) {
+                    continue;
+                }
+                if (!template.defaults().containsKey(name)) {
+                    problems.add(new Problem(file, line(nameNode), "route template '" + ref + "' has no parameter '"
+                            + name + "' (parameters: " + String.join(", ", template.defaults().keySet()) + ")"));
+                    continue;
+                }
+                Node valueNode = get(pm, "value");
+                values.put(name, scalar(valueNode) == null ? "" : scalar(valueNode));
+                valueNodes.put(name, valueNode == null ? nameNode : valueNode);
+            }
+        }
+        List<String> missing = template.defaults().keySet().stream().filter(k -> !values.containsKey(k)).toList();
+        if (!missing.isEmpty()) {
+            problems.add(new Problem(file, line(refNode), "route template '" + ref + "' needs parameter(s) "
+                    + String.join(", ", missing)));
+            return;
+        }
+        MappingNode route = (MappingNode) expand(template.route(), values, valueNodes, refNode);
+        if (routeId != null) {
+            checkPollRouteId(file, routeIdNode, route);
+        }
+        walkInstance(file, route, null);
+    }
+
+    /** A copy of a template's node with the parameter values filled in; scalars keep the line they come from. */
+    private static Node expand(Node node, Map<String, String> values, Map<String, Node> valueNodes, Node fallback) {
+        if (node instanceof MappingNode m) {
+            List<NodeTuple> tuples = new ArrayList<>();
+            for (NodeTuple t : m.getValue()) {
+                tuples.add(new NodeTuple(t.getKeyNode(), expand(t.getValueNode(), values, valueNodes, fallback)));
+            }
+            return new MappingNode(m.getTag(), true, tuples, m.getFlowStyle(), m.getStartMark(), m.getEndMark());
+        }
+        if (node instanceof SequenceNode s) {
+            List<Node> items = new ArrayList<>();
+            for (Node n : s.getValue()) {
+                items.add(expand(n, values, valueNodes, fallback));
+            }
+            return new SequenceNode(s.getTag(), true, items, s.getFlowStyle(), s.getStartMark(), s.getEndMark());
+        }
+        if (node instanceof ScalarNode sc && sc.getValue().contains("{{")) {
+            String text = sc.getValue();
+            Node at = null;
+            for (Map.Entry<String, String> v : values.entrySet()) {
+                String ph = "{{" + v.getKey() + "}}";
+                if (text.contains(ph)) {
+                    text = text.replace(ph, v.getValue());
+                    if (at == null) {
+                        at = valueNodes.get(v.getKey());
+                    }
+                }
+            }
+            if (!text.equals(sc.getValue())) {
+                Node where = at != null ? at : fallback;
+                return new ScalarNode(sc.getTag(), true, text, sc.getScalarStyle(), where.getStartMark(),
+                        where.getEndMark());
+            }
+        }
+        return node;
+    }
+
+    /** The checks of {@link #walk} on an expanded template, without ids (the template's own are recorded once). */
+    private void walkInstance(String file, Node node, String parentKey) {
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                String key = scalar(t.getKeyNode());
+                Node value = t.getValueNode();
+                if ("setHeader".equals(key) && value instanceof MappingNode sh) {
+                    checkEndpointHeader(file, sh);
+                } else if ("bean".equals(key) && value instanceof MappingNode bean) {
+                    checkBean(file, bean);
+                }
+                if (URI_STEPS.contains(key)) {
+                    recordEndpoint(value);
+                }
+                walkInstance(file, value, key);
+            }
+        } else if (node instanceof SequenceNode s) {
+            for (Node n : s.getValue()) {
+                walkInstance(file, n, parentKey);
+            }
+        } else if (node instanceof ScalarNode sc) {
+            checkPlaceholders(file, sc);
         }
     }
 
@@ -239,8 +409,14 @@ public final class RouteValidator {
                 } else if ("ref".equals(key) && value instanceof ScalarNode && !"bean".equals(parentKey)) {
                     checkBeanName(file, value, scalar(value));
                 }
-                if (URI_STEPS.contains(key)) {
+                if (URI_STEPS.contains(key) && !inTemplate) {
                     recordEndpoint(value);
+                }
+                if ("routeTemplate".equals(key)) {
+                    inTemplate = true;
+                    walk(file, value, key);
+                    inTemplate = false;
+                    continue;
                 }
                 walk(file, value, key);
             }
@@ -303,7 +479,7 @@ public final class RouteValidator {
             c = get(cm, "expression");
         }
         String value = scalar(c);
-        if (value != null && !endpointIds.contains(value)) {
+        if (value != null && !value.contains("{{") && !endpointIds.contains(value)) {
             problems.add(new Problem(file, line(c), "unknown endpoint '" + value + "' (known: "
                     + String.join(", ", endpointIds) + ")"));
         }
@@ -352,8 +528,8 @@ public final class RouteValidator {
             if (colon >= 0) {
                 key = key.substring(0, colon);
             }
-            if (!key.startsWith("enphase.")) {
-                continue;
+            if (!key.startsWith("enphase.") || key.contains("{{")) {
+                continue; // a template's {{enphase.x.{{param}}.y}} is checked per instance
             }
             Optional<String> problem = configKeys.check(key);
             problem.ifPresent(p -> problems.add(new Problem(file, line(sc), p)));

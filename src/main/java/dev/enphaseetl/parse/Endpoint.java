@@ -1,6 +1,5 @@
 package dev.enphaseetl.parse;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -10,28 +9,25 @@ import java.util.Optional;
  * ({@code / ? = &} and space turned into {@code _}, leading slash dropped).
  */
 public enum Endpoint {
-    INFO("info", "/info", Duration.ofHours(1)),
-    PRODUCTION_JSON("production-json", "/production.json?details=1", Duration.ofSeconds(60)),
-    API_V1_PRODUCTION("api-v1-production", "/api/v1/production", Duration.ofSeconds(60)),
-    API_V1_PRODUCTION_INVERTERS("api-v1-production-inverters", "/api/v1/production/inverters", Duration.ofMinutes(5)),
-    IVP_METERS("ivp-meters", "/ivp/meters", Duration.ofMinutes(15)),
-    IVP_METERS_READINGS("ivp-meters-readings", "/ivp/meters/readings", Duration.ofSeconds(60)),
-    IVP_PDM_ENERGY("ivp-pdm-energy", "/ivp/pdm/energy", Duration.ofSeconds(60)),
-    IVP_PDM_DEVICE_DATA("ivp-pdm-device-data", "/ivp/pdm/device_data", Duration.ofMinutes(5)),
-    IVP_LIVEDATA_STATUS("ivp-livedata-status", "/ivp/livedata/status", Duration.ofSeconds(60)),
-    IVP_METERS_REPORTS_CONSUMPTION("ivp-meters-reports-consumption", "/ivp/meters/reports/consumption",
-            Duration.ofSeconds(60)),
-    IVP_ENSEMBLE_INVENTORY("ivp-ensemble-inventory", "/ivp/ensemble/inventory", Duration.ofMinutes(5)),
-    IVP_ENSEMBLE_SECCTRL("ivp-ensemble-secctrl", "/ivp/ensemble/secctrl", Duration.ofSeconds(60));
+    INFO("info", "/info"),
+    PRODUCTION_JSON("production-json", "/production.json?details=1"),
+    API_V1_PRODUCTION("api-v1-production", "/api/v1/production"),
+    API_V1_PRODUCTION_INVERTERS("api-v1-production-inverters", "/api/v1/production/inverters"),
+    IVP_METERS("ivp-meters", "/ivp/meters"),
+    IVP_METERS_READINGS("ivp-meters-readings", "/ivp/meters/readings"),
+    IVP_PDM_ENERGY("ivp-pdm-energy", "/ivp/pdm/energy"),
+    IVP_PDM_DEVICE_DATA("ivp-pdm-device-data", "/ivp/pdm/device_data"),
+    IVP_LIVEDATA_STATUS("ivp-livedata-status", "/ivp/livedata/status"),
+    IVP_METERS_REPORTS_CONSUMPTION("ivp-meters-reports-consumption", "/ivp/meters/reports/consumption"),
+    IVP_ENSEMBLE_INVENTORY("ivp-ensemble-inventory", "/ivp/ensemble/inventory"),
+    IVP_ENSEMBLE_SECCTRL("ivp-ensemble-secctrl", "/ivp/ensemble/secctrl");
 
     private final String id;
     private final String path;
-    private final Duration defaultPeriod;
 
-    Endpoint(String id, String path, Duration defaultPeriod) {
+    Endpoint(String id, String path) {
         this.id = id;
         this.path = path;
-        this.defaultPeriod = defaultPeriod;
     }
 
     public String id() {
@@ -40,10 +36,6 @@ public enum Endpoint {
 
     public String path() {
         return path;
-    }
-
-    public Duration defaultPeriod() {
-        return defaultPeriod;
     }
 
     public String captureName() {

@@ -127,13 +127,7 @@ public class SinkDeadLetters {
     }
 
     private Consumer<List<Reading>> deliverer(String sink) {
-        return switch (sink) {
-            case "influxdb" -> sinks::influxdb;
-            case "jdbc" -> sinks::jdbc;
-            case "csv" -> sinks::csv;
-            case "lineprotocol" -> sinks::lineprotocol;
-            default -> throw new IllegalArgumentException("unknown sink " + sink);
-        };
+        return readings -> sinks.deliverCounted(sink, readings);
     }
 
     public Path root() {

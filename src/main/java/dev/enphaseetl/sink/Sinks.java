@@ -2,9 +2,9 @@ package dev.enphaseetl.sink;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -13,89 +13,87 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.jboss.logging.Logger;
 
-import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.delivery.Redactor;
-import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.health.PipelineMetrics;
-import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.sink.file.CsvFileSink;
-import dev.enphaseetl.sink.file.FileSinkConfig;
-import dev.enphaseetl.sink.file.LineProtocolFileSink;
-import dev.enphaseetl.sink.influx.InfluxSink;
-import dev.enphaseetl.sink.influx.InfluxSinkConfig;
-import dev.enphaseetl.sink.jdbc.JdbcSink;
-import dev.enphaseetl.sink.jdbc.JdbcSinkConfig;
-import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.spool.SpoolEntries;
 
 /**
- * The sinks as route steps: {@code bean: {ref: sinks, method: influxdb}}. Each sink is built from its
- * {@code enphase.sink.<name>.*} keys on first use, so a sink that is off never connects anywhere.
+ * What every sink has in common, as steps of the {@code spool-to-sink} route template and its {@code sink-errors}
+ * configuration (routes/30-sinks.camel.yaml): {@link #confirmed} after a delivery, {@link #failed} when it failed.
+ * The deliveries themselves are beans of their own ({@code lineProtocolDelivery}, {@code csvDelivery},
+ * {@code influxDelivery}, {@code jdbcDelivery}); a sink wired in YAML alone uses the same two steps.
  */
 @ApplicationScoped
 @Named("sinks")
 public class Sinks {
 
-    private final Path dataDir;
-    private final EnphaseConfig.Sink config;
     private final SinkStatus status;
     private final PipelineMetrics metrics;
+    private final Map<String, SinkDelivery> deliveries;
     private static final Redactor REDACT = new Redactor();
     private final ProblemLog problems = new ProblemLog(Logger.getLogger("dev.enphaseetl.sink"));
-    private LineProtocolFileSink lineProtocol;
-    private CsvFileSink csv;
-    private InfluxSink influx;
-    private JdbcSink jdbc;
 
     @Inject
-    public Sinks(EnphaseConfig enphase, SinkStatus status, PipelineMetrics metrics) {
+    public Sinks(SinkStatus status, PipelineMetrics metrics, LineProtocolDelivery lineProtocol, CsvDelivery csv,
+            InfluxDelivery influx, JdbcDelivery jdbc) {
         this.status = status;
         this.metrics = metrics;
-        this.dataDir = Path.of(enphase.dataDir());
-        this.config = enphase.sink();
-    }
-
-    public void lineprotocol(List<Reading> readings) {
-        tracked("lineprotocol", readings, () -> lineProtocolSink().deliver(readings));
-    }
-
-    public void csv(List<Reading> readings) {
-        tracked("csv", readings, () -> csvSink().deliver(readings));
-    }
-
-    public void influxdb(List<Reading> readings) {
-        tracked("influxdb", readings, () -> influxSink().deliver(readings));
-    }
-
-    public void jdbc(List<Reading> readings) {
-        tracked("jdbc", readings, () -> jdbcSink().deliver(readings));
+        this.deliveries = Map.of("lineprotocol", lineProtocol, "csv", csv, "influxdb", influx, "jdbc", jdbc);
     }
 
     /**
-     * Route step after the delivery of a sink wired in YAML alone: the readings of the entry (exchange property
-     * {@code readings}, set by {@code spoolEntries.read}) count as delivered to the sink in header {@code sink}.
+     * Route step after a sink's delivery: the readings of the entry (exchange property {@code readings}, set by
+     * {@code spoolEntries.read}) count as delivered to the sink in header {@code sink}.
      */
     public void confirmed(Exchange exchange) {
-        String sink = sinkName(exchange);
-        int n = readings(exchange).size();
+        delivered(sinkName(exchange), readings(exchange).size());
+    }
+
+    /**
+     * Error step of every sink ({@code sink-errors}): counted, shown in health and, unless the destination refused
+     * the data (then the readings are parked and logged there), logged once until it recovers.
+     */
+    public void failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        failed(sinkName(exchange), e, readings(exchange).size());
+    }
+
+    /**
+     * A built-in sink's delivery counted like the route steps count it: used to deliver the parts of a refused
+     * batch one by one before the refused readings are parked.
+     */
+    public void deliverCounted(String sink, List<Reading> readings) {
+        SinkDelivery delivery = deliveries.get(sink);
+        if (delivery == null) {
+            throw new IllegalArgumentException("unknown sink " + sink);
+        }
+        try {
+            delivery.deliver(readings);
+        } catch (RuntimeException e) {
+            failed(sink, e, readings.size());
+            throw e;
+        }
+        delivered(sink, readings.size());
+    }
+
+    private void delivered(String sink, int n) {
         status.delivered(sink, n);
         metrics.delivered(sink, n);
         problems.ok(sink, "Sink " + sink + " delivers again");
     }
 
-    /** Error step of a sink wired in YAML alone: counted, shown in health and logged once until it recovers. */
-    public void failed(Exchange exchange) {
-        String sink = sinkName(exchange);
-        if (SinkSwitches.builtIn(sink)) {
-            return; // the built-in sinks track their own failures
-        }
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    private void failed(String sink, Exception e, int readings) {
         String reason = reason(e);
         status.failed(sink, reason);
-        metrics.deliveryFailed(sink, readings(exchange).size());
+        metrics.deliveryFailed(sink, readings);
+        if (e instanceof PermanentSinkException || e instanceof HttpOperationFailedException h
+                && h.getStatusCode() == 400) {
+            return; // refused data: parked by sinkDeadLetters, which logs it
+        }
         problems.problem(sink, e == null ? "failure" : e.getClass().getSimpleName(), Logger.Level.WARN, "Sink "
                 + sink + " is failing: " + reason + "; readings wait in its spool and are retried"
                 + " (logged once until it recovers)");
@@ -133,72 +131,4 @@ public class Sinks {
         return kept == null ? List.of() : kept;
     }
 
-    private void tracked(String sink, List<Reading> readings, Runnable delivery) {
-        try {
-            delivery.run();
-            status.delivered(sink, readings.size());
-            metrics.delivered(sink, readings.size());
-            problems.ok(sink, "Sink " + sink + " delivers again");
-        } catch (RuntimeException e) {
-            status.failed(sink, e.getMessage());
-            metrics.deliveryFailed(sink, readings.size());
-            if (e instanceof TransientSinkException) {
-                problems.problem(sink, e.getClass().getSimpleName(), Logger.Level.WARN, "Sink " + sink
-                        + " is failing: " + e.getMessage() + "; readings wait in its spool and are retried"
-                        + " (logged once until it recovers)");
-            }
-            throw e;
-        }
-    }
-
-    synchronized LineProtocolFileSink lineProtocolSink() {
-        if (lineProtocol == null) {
-            lineProtocol = new LineProtocolFileSink(files(config.lineprotocol(), FileSinkConfig.lineProtocol(dataDir)));
-        }
-        return lineProtocol;
-    }
-
-    synchronized CsvFileSink csvSink() {
-        if (csv == null) {
-            csv = new CsvFileSink(files(config.csv(), FileSinkConfig.csv(dataDir)));
-        }
-        return csv;
-    }
-
-    private static FileSinkConfig files(EnphaseConfig.FileSink c, FileSinkConfig defaults) {
-        return new FileSinkConfig(c.directory().map(Path::of).orElse(defaults.directory()),
-                c.pattern().orElse(defaults.pattern()));
-    }
-
-    public synchronized InfluxSink influxSink() {
-        if (influx == null) {
-            EnphaseConfig.Influx c = config.influxdb();
-            String url = c.url().filter(u -> !u.isBlank()).orElseThrow(() -> new PermanentSinkException(
-                    "InfluxDB sink has entries to deliver but enphase.sink.influxdb.url is not set", null));
-            influx = new InfluxSink(new InfluxSinkConfig(url, c.database(), c.retentionPolicy().orElse(null),
-                    c.username().orElse(null), c.password().orElse(null), c.token().orElse(null), c.batchSize(),
-                    c.gzip(), c.createDatabase(), c.connectTimeout(), c.readTimeout()));
-        }
-        return influx;
-    }
-
-    public synchronized JdbcSink jdbcSink() {
-        if (jdbc == null) {
-            EnphaseConfig.Jdbc c = config.jdbc();
-            jdbc = new JdbcSink(c.url().filter(u -> !u.isBlank())
-                    .map(url -> new JdbcSinkConfig(url, c.user().orElse(null), c.password().orElse(null)))
-                    .orElseGet(() -> JdbcSinkConfig.sqlite(dataDir)));
-        }
-        return jdbc;
-    }
-
-    @PreDestroy
-    synchronized void close() {
-        if (influx != null) {
-            influx.close();
-        }
-        if (jdbc != null) {
-            jdbc.close();
-        }
-    }
 }

@@ -55,12 +55,15 @@ class EditedRoutesTest {
                 for (Path f : files.toList()) {
                     String yaml = Files.readString(f);
                     if (f.getFileName().toString().startsWith("10-")) {
-                        yaml = replaceOnce(yaml, "period: \"{{enphase.poll.production-json.period:60s}}\"",
-                                "period: \"3s\"");
+                        yaml = replaceOnce(yaml, "{name: endpoint, value: production-json}, {name: period, value: 60s}",
+                                "{name: endpoint, value: production-json}, {name: period, value: 3s}");
+                        yaml = replaceOnce(yaml, "{name: endpoint, value: ivp-meters}, {name: period, value: 15m}, "
+                                + "{name: delay, value: 0s}", "{name: endpoint, value: ivp-meters}, "
+                                + "{name: period, value: 7m}, {name: delay, value: 1s}");
                     }
                     if (f.getFileName().toString().startsWith("30-")) {
-                        yaml = replaceOnce(yaml, "autoStartup: \"{{enphase.sink.csv.enabled:true}}\"",
-                                "autoStartup: false");
+                        yaml = replaceOnce(yaml, "{name: enabled, value: \"{{enphase.sink.csv.enabled}}\"}",
+                                "{name: enabled, value: \"false\"}");
                     }
                     Files.writeString(ROUTES.resolve(f.getFileName()), yaml);
                 }
@@ -92,5 +95,25 @@ class EditedRoutesTest {
         assertThat(DATA.resolve("csv")).doesNotExist();
         // a sink whose route is off gets no spool entries (an operator's choice, not an outage: nothing piles up)
         assertThat(YamlOutputsTest.jsonl(DATA.resolve("spool").resolve("csv"))).isZero();
+    }
+
+    @Test
+    void anEditedTemplateInstanceChangesOnlyItsOwnRoute() {
+        TimerEndpoint meters = (TimerEndpoint) camel.getRoute("poll-ivp-meters").getEndpoint();
+        assertThat(meters.getPeriod()).isEqualTo(7 * 60_000L);
+        assertThat(meters.getDelay()).isEqualTo(1000L);
+        // the other instances of the same template keep their period, and the template's default delay follows config
+        TimerEndpoint info = (TimerEndpoint) camel.getRoute("poll-info").getEndpoint();
+        assertThat(info.getPeriod()).isEqualTo(3_600_000L);
+        assertThat(info.getDelay()).isZero();
+        TimerEndpoint inverters = (TimerEndpoint) camel.getRoute("poll-api-v1-production-inverters").getEndpoint();
+        assertThat(inverters.getPeriod()).isEqualTo(5 * 60_000L);
+        assertThat(inverters.getDelay()).isEqualTo(200L);
+        assertThat(camel.getRoute("poll-ivp-meters").getProperties()).as("made from the poll-endpoint template")
+                .containsEntry(org.apache.camel.Route.TEMPLATE_PROPERTY, "true");
+        // token renewal is a timer route too (enphase.token.check-interval, default 1m), on the route map
+        TimerEndpoint tokens = (TimerEndpoint) camel.getRoute("token-renewal").getEndpoint();
+        assertThat(tokens.getPeriod()).isEqualTo(60_000L);
+        assertThat(camel.getRouteController().getRouteStatus("token-renewal")).isEqualTo(ServiceStatus.Started);
     }
 }

@@ -49,7 +49,8 @@ class RouteValidatorTest {
         List<String> ids = v.routeIds();
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
         assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-")
-                || Set.of("dispatch-polls", "retry-polls", "publish", "ledger-update", "status-line", "inbox-import").contains(id), "naming");
+                || Set.of("dispatch-polls", "retry-polls", "publish", "ledger-update", "status-line", "inbox-import",
+                "token-renewal").contains(id), "naming");
         assertThat(ids).contains("dispatch-polls", "poll-gateway", "publish", "ledger-update");
         // one timer route per endpoint
         for (Endpoint e : Endpoint.values()) {
@@ -74,20 +75,40 @@ class RouteValidatorTest {
 
     @Test
     void unknownEndpointIdIsReported() throws IOException {
-        Path f = brokenCopy("10-poll-timers.camel.yaml", "constant: ivp-meters-readings", "constant: ivp-meter-readings");
-        assertProblem(f, lineOf(f, "constant: ivp-meter-readings"), "unknown endpoint 'ivp-meter-readings' (known: info,");
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "{name: endpoint, value: ivp-meters-readings}",
+                "{name: endpoint, value: ivp-meter-readings}");
+        assertProblem(f, lineOf(f, "value: ivp-meter-readings"), "unknown endpoint 'ivp-meter-readings' (known: info,");
     }
 
     @Test
     void unknownEndpointInTimerRouteIdIsReported() throws IOException {
-        Path f = brokenCopy("10-poll-timers.camel.yaml", "id: poll-ivp-pdm-energy", "id: poll-ivp-pdm-energie");
-        assertProblem(f, lineOf(f, "id: poll-ivp-pdm-energie"), "unknown endpoint 'ivp-pdm-energie'");
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "routeId: poll-ivp-pdm-energy", "routeId: poll-ivp-pdm-energie");
+        assertProblem(f, lineOf(f, "routeId: poll-ivp-pdm-energie"), "unknown endpoint 'ivp-pdm-energie'");
     }
 
     @Test
     void misspelledEipKeyIsReported() throws IOException {
-        Path f = brokenCopy("10-poll-timers.camel.yaml", "constant: info", "constnt: info");
-        assertProblem(f, lineOf(f, "constnt: info"), "Unsupported field: constnt");
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "constant: \"{{endpoint}}\"", "constnt: \"{{endpoint}}\"");
+        assertProblem(f, lineOf(f, "constnt: "), "Unsupported field: constnt");
+    }
+
+    @Test
+    void unknownRouteTemplateIsReported() throws IOException {
+        Path f = brokenCopy("30-sinks.camel.yaml", "routeTemplateRef: spool-to-sink", "routeTemplateRef: spool-to-snk");
+        assertProblem(f, lineOf(f, "spool-to-snk"), "unknown route template 'spool-to-snk' (known: poll-endpoint,");
+    }
+
+    @Test
+    void misspelledTemplateParameterIsReported() throws IOException {
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "{name: period, value: 5m}", "{name: perod, value: 5m}");
+        assertProblem(f, lineOf(f, "name: perod"), "route template 'poll-endpoint' has no parameter 'perod'"
+                + " (parameters: endpoint, period, delay)");
+    }
+
+    @Test
+    void unknownDeliveryBeanInATemplatedSinkIsReported() throws IOException {
+        Path f = brokenCopy("30-sinks.camel.yaml", "value: influxDelivery}", "value: influxdbDelivery}");
+        assertProblem(f, lineOf(f, "influxdbDelivery"), "unknown bean 'influxdbDelivery' (known: ");
     }
 
     @Test
@@ -122,14 +143,15 @@ class RouteValidatorTest {
 
     @Test
     void unknownEnphasePlaceholderIsReported() throws IOException {
-        Path f = brokenCopy("40-ledger.camel.yaml", "enphase.ledger.period:15m", "enphase.ledger.perod:15m");
+        Path f = brokenCopy("40-ledger.camel.yaml", "{{enphase.ledger.period}}", "{{enphase.ledger.perod}}");
         assertProblem(f, lineOf(f, "enphase.ledger.perod"), "unknown placeholder key 'enphase.ledger.perod'");
     }
 
     @Test
     void placeholderWithUnknownEndpointIsReported() throws IOException {
-        Path f = brokenCopy("10-poll-timers.camel.yaml", "enphase.poll.info.period", "enphase.poll.infos.period");
-        assertProblem(f, lineOf(f, "enphase.poll.infos.period"), "unknown endpoint 'infos' in placeholder");
+        // the template's placeholder enphase.poll.{{endpoint}}.period, filled in by the instance: the line of its value
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "{name: endpoint, value: info}", "{name: endpoint, value: infos}");
+        assertProblem(f, lineOf(f, "value: infos}"), "unknown endpoint 'infos' in placeholder 'enphase.poll.infos.period'");
     }
 
     @Test

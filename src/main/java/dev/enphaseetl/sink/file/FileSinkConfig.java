@@ -1,6 +1,7 @@
 package dev.enphaseetl.sink.file;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where a file sink writes: a directory and a file name pattern relative to it ({@code {date}} = UTC date of each
@@ -19,6 +20,12 @@ public record FileSinkConfig(Path directory, String pattern) {
     /** {@code <dataDir>/csv/<measurement>/<measurement>-YYYY-MM-DD.csv} */
     public static FileSinkConfig csv(Path dataDir) {
         return new FileSinkConfig(dataDir.resolve("csv"), CSV_PATTERN);
+    }
+
+    /** This one with the configured directory and pattern where they are set. */
+    public FileSinkConfig with(Optional<String> configuredDirectory, Optional<String> configuredPattern) {
+        return new FileSinkConfig(configuredDirectory.map(Path::of).orElse(directory),
+                configuredPattern.orElse(pattern));
     }
 
     DailyFileNames names() {
