@@ -8,9 +8,10 @@ WORKDIR /src
 # the wrapper and the POM first, so that dependencies are a cached layer of their own
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+COPY tooling tooling
 RUN chmod +x mvnw && ./mvnw -B -q -Dservices.skip=true dependency:go-offline || true
 COPY src src
-RUN ./mvnw -B -DskipTests -Dservices.skip=true package
+RUN ./mvnw -B -DskipTests -Dservices.skip=true -Dformat.skip=true package
 
 # ---- run ----
 FROM eclipse-temurin:17-jre

@@ -56,7 +56,8 @@ class ArchitectureTest {
             List<String> above = new ArrayList<>();
             FLOORS.subList(i + 1, FLOORS.size()).forEach(above::addAll);
             for (String pkg : FLOORS.get(i)) {
-                rule = above.isEmpty() ? rule.whereLayer(pkg).mayNotBeAccessedByAnyLayer()
+                rule = above.isEmpty()
+                        ? rule.whereLayer(pkg).mayNotBeAccessedByAnyLayer()
                         : rule.whereLayer(pkg).mayOnlyBeAccessedByLayers(above.toArray(String[]::new));
             }
         }

@@ -159,7 +159,8 @@ public final class EnlightenClient {
     private static String describeBody(HttpResponse<String> resp) {
         String ct = resp.headers().firstValue("Content-Type").orElse("no content type");
         String b = resp.body() == null ? "" : resp.body().trim();
-        String shape = b.isEmpty() ? "an empty body"
+        String shape = b.isEmpty()
+                ? "an empty body"
                 : b.startsWith("<") ? "an HTML page" : b.startsWith("{") ? "a JSON object" : "a text";
         return shape + ", " + ct;
     }
@@ -177,7 +178,7 @@ public final class EnlightenClient {
     }
 
     private static boolean mentions(JsonNode json, String needle) {
-        for (String field : new String[] { "message", "error", "errors" }) {
+        for (String field : new String[]{"message", "error", "errors"}) {
             JsonNode n = json.get(field);
             if (n != null && n.toString().toLowerCase(Locale.ROOT).contains(needle)) {
                 return true;

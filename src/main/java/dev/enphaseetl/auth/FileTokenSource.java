@@ -51,7 +51,8 @@ public final class FileTokenSource implements TokenSource {
         Token before = token;
         nextCheck = clock.instant().plus(recheckEvery);
         reloadIfChanged(true);
-        return token != null && (before == null || !before.sameAs(token.value())) ? Optional.of(token)
+        return token != null && (before == null || !before.sameAs(token.value()))
+                ? Optional.of(token)
                 : Optional.empty();
     }
 

@@ -23,8 +23,7 @@ public final class LegacyPasswords {
     public static final String INSTALLER = "installer";
     public static final String ENVOY = "envoy";
 
-    private LegacyPasswords() {
-    }
+    private LegacyPasswords() {}
 
     /** The {@code envoy} user's password: the serial's last six characters. */
     public static String envoyPassword(String serial) {
@@ -73,7 +72,8 @@ public final class LegacyPasswords {
 
     private static String md5Hex(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is not available in this JVM", e);
         }

@@ -3,8 +3,7 @@ package dev.enphaseetl.auth;
 /** Helpers to name secrets' owners in messages without revealing them. */
 public final class Secrets {
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** {@code jane@example.com} becomes {@code j***@example.com}; anything else becomes {@code ***}. */
     public static String maskEmail(String email) {

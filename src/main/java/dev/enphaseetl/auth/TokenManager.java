@@ -170,7 +170,8 @@ public final class TokenManager {
                 return t; // renewed by another thread meanwhile
             }
             try {
-                Optional<Token> renewed = source.renew(t.isExpiredAt(now) ? "expired at " + t.expiresAt()
+                Optional<Token> renewed = source.renew(t.isExpiredAt(now)
+                        ? "expired at " + t.expiresAt()
                         : "expires at " + t.expiresAt());
                 if (renewed.isPresent()) {
                     st.renewed(renewed.get(), now);

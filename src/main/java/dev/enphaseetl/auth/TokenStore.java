@@ -58,8 +58,8 @@ public final class TokenStore {
             }
         }
         FileAttribute<?>[] attrs = POSIX
-                ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")) }
+                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------"))}
                 : new FileAttribute<?>[0];
         Path tmp = Files.createTempFile(dir, "." + key + "-", ".part", attrs);
         try {

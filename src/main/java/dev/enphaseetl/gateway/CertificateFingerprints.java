@@ -9,8 +9,7 @@ import java.util.HexFormat;
 /** SHA-256 fingerprints of certificates, written as colon-separated upper-case hex like browsers show them. */
 public final class CertificateFingerprints {
 
-    private CertificateFingerprints() {
-    }
+    private CertificateFingerprints() {}
 
     public static String sha256(X509Certificate cert) {
         try {

@@ -1,6 +1,5 @@
 package dev.enphaseetl.gateway;
 
-
 /** A gateway's answer to one poll: status, content type and the raw body. */
 public record Fetched(PollTask task, int status, String contentType, String body) {
 

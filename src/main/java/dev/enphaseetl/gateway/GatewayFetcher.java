@@ -148,9 +148,11 @@ public class GatewayFetcher {
                         + " gateway";
             } else if ("http".equals(gw.baseUrl().getScheme())) {
                 why = "the gateway refused access (HTTP " + f.status() + "): legacy firmware wants a digest login ("
-                        + (gw.username() != null ? "user " + gw.username() + " was refused"
-                                : serials.apply(gw.id()).isPresent() ? "user envoy with the serial's last six digits"
-                                        + " was refused; set enphase.gateways[n].username and .password"
+                        + (gw.username() != null
+                                ? "user " + gw.username() + " was refused"
+                                : serials.apply(gw.id()).isPresent()
+                                        ? "user envoy with the serial's last six digits"
+                                                + " was refused; set enphase.gateways[n].username and .password"
                                         : "the serial is not known yet from /info")
                         + "); firmware 7 and later wants a token instead";
             } else {

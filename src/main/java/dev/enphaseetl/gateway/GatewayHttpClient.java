@@ -62,7 +62,7 @@ final class GatewayHttpClient implements Closeable {
         SSLContext ssl;
         try {
             ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, new TrustManager[] { trust }, null);
+            ssl.init(null, new TrustManager[]{trust}, null);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is not available in this JVM", e);
         }

@@ -24,8 +24,7 @@ final class GatewaySessions {
     private static final Duration ASK_AGAIN_AFTER = Duration.ofHours(1);
 
     /** What /auth/check_jwt said: the token refused, a session, or no session (firmware without sessions). */
-    private record Answer(boolean refused, Optional<String> session) {
-    }
+    private record Answer(boolean refused, Optional<String> session) {}
 
     private final GatewayHttpClient http;
     /** The gateway's session, by gateway id. */

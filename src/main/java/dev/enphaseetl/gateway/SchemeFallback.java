@@ -27,8 +27,7 @@ final class SchemeFallback {
         Fetched fetch() throws GatewayException;
     }
 
-    private record Fallback(URI base, long until) {
-    }
+    private record Fallback(URI base, long until) {}
 
     /** The base URL that answered, by gateway id, when it is not the configured one. */
     private final Map<String, Fallback> bases = new ConcurrentHashMap<>();

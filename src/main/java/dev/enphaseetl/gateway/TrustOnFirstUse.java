@@ -118,9 +118,7 @@ public final class TrustOnFirstUse extends X509ExtendedTrustManager {
     }
 
     @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-    }
+    public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
 
     private static X509Certificate leaf(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) {

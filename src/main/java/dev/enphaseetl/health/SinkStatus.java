@@ -12,8 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class SinkStatus {
 
     /** The last outcome of a sink: when, whether it worked, and the error if not. */
-    public record Outcome(Instant at, boolean ok, Optional<String> error, long delivered) {
-    }
+    public record Outcome(Instant at, boolean ok, Optional<String> error, long delivered) {}
 
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
 

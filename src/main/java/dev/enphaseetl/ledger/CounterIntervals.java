@@ -15,8 +15,7 @@ import java.util.Set;
 final class CounterIntervals {
 
     /** A counter value at an epoch second. */
-    record Point(long time, BigDecimal value) {
-    }
+    record Point(long time, BigDecimal value) {}
 
     /** Receives energy (Wh, signed for bidirectional counters) attributed to a day, and flags. */
     interface Target {

@@ -77,7 +77,8 @@ public final class DailyLedger {
                 .sorted(Comparator.comparingLong(Reading::time)).toList();
 
         run(points(system, "production_wh_lifetime"), true, resets, days, (a, wh) -> a.produced = plus(a.produced, wh));
-        run(points(system, "consumption_wh_lifetime"), true, resets, days, (a, wh) -> a.consumed = plus(a.consumed, wh));
+        run(points(system, "consumption_wh_lifetime"), true, resets, days,
+                (a, wh) -> a.consumed = plus(a.consumed, wh));
 
         Map<String, List<Reading>> meters = new TreeMap<>();
         readings.stream().filter(DailyLedger::isNetMeter).sorted(Comparator.comparingLong(Reading::time))

@@ -11,8 +11,7 @@ final class LedgerColumns {
     static final List<String> ALL = List.of("gateway", "day", "zone", "produced_kwh", "consumed_kwh", "imported_kwh",
             "exported_kwh", "self_consumption_pct", "self_sufficiency_pct", "grid_source", "flags");
 
-    private LedgerColumns() {
-    }
+    private LedgerColumns() {}
 
     static List<BigDecimal> numbers(LedgerDay d) {
         return Arrays.asList(d.producedKwh(), d.consumedKwh(), d.importedKwh(), d.exportedKwh(),

@@ -88,7 +88,9 @@ public class LedgerCsvStore {
                         num(rec.get("imported_kwh")), num(rec.get("exported_kwh")),
                         num(rec.get("self_consumption_pct")), num(rec.get("self_sufficiency_pct")),
                         rec.get("grid_source"),
-                        rec.get("flags").isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(rec.get("flags").split(";")))));
+                        rec.get("flags").isEmpty()
+                                ? Set.of()
+                                : Set.copyOf(Arrays.asList(rec.get("flags").split(";")))));
             }
         }
         return out;
@@ -137,7 +139,8 @@ public class LedgerCsvStore {
     }
 
     private static String unneutralize(String s) {
-        return s.length() > 1 && s.charAt(0) == '\'' && CsvRows.neutralizeFormula(s.substring(1)).equals(s) ? s.substring(1)
+        return s.length() > 1 && s.charAt(0) == '\'' && CsvRows.neutralizeFormula(s.substring(1)).equals(s)
+                ? s.substring(1)
                 : s;
     }
 }

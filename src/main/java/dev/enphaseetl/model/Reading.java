@@ -23,7 +23,8 @@ public record Reading(String measurement, SortedMap<String, String> tags, Sorted
         fields = Collections.unmodifiableSortedMap(new TreeMap<>(fields));
         for (Map.Entry<String, Double> f : fields.entrySet()) {
             if (f.getValue() == null || !Double.isFinite(f.getValue())) {
-                throw new IllegalArgumentException("field " + f.getKey() + " of " + measurement + " is not a finite number");
+                throw new IllegalArgumentException(
+                        "field " + f.getKey() + " of " + measurement + " is not a finite number");
             }
         }
         if (fields.isEmpty()) {

@@ -14,8 +14,7 @@ import java.util.Optional;
 public final class Schema {
 
     /** A tag or field: its name, unit (empty for none) and meaning. */
-    public record Column(String name, String unit, String description) {
-    }
+    public record Column(String name, String unit, String description) {}
 
     /** A measurement with tags and fields in their stable order. */
     public record Measurement(String name, String description, List<Column> tags, List<Column> fields) {
@@ -59,7 +58,8 @@ public final class Schema {
                         new Column("max_watts", "W", "maximum reported power"))));
         register(new Measurement("meter", "one CT meter, as a total and per phase",
                 List.of(GATEWAY, new Column("eid", "", "meter id"),
-                        new Column("type", "", "production, net-consumption, total-consumption, storage, backfeed, ..."),
+                        new Column("type", "",
+                                "production, net-consumption, total-consumption, storage, backfeed, ..."),
                         new Column("phase", "", "total, L1, L2 or L3")),
                 List.of(new Column("active_power_w", "W", "active power"),
                         new Column("apparent_power_va", "VA", "apparent power"),
@@ -86,8 +86,10 @@ public final class Schema {
                         new Column("energy_wh_lifetime", "Wh", "active energy since installation (whLifetime)"),
                         new Column("apparent_energy_vah_today", "VAh", "apparent energy today"),
                         new Column("apparent_energy_vah_lifetime", "VAh", "apparent energy since installation"),
-                        new Column("reactive_energy_lead_varh_lifetime", "varh", "leading reactive energy since installation"),
-                        new Column("reactive_energy_lag_varh_lifetime", "varh", "lagging reactive energy since installation"),
+                        new Column("reactive_energy_lead_varh_lifetime", "varh",
+                                "leading reactive energy since installation"),
+                        new Column("reactive_energy_lag_varh_lifetime", "varh",
+                                "lagging reactive energy since installation"),
                         new Column("active_count", "", "number of active meters of this type"))));
         register(new Measurement("storage",
                 "a storage entry of /production.json (AC batteries, Encharge); timestamp is its readingTime",
@@ -117,7 +119,8 @@ public final class Schema {
                         new Column("energy_wh_week", "Wh", "energy of the week"),
                         new Column("interval_energy_j", "J", "energy produced in the last interval (joulesProduced)"),
                         new Column("interval_duration_s", "s", "length of the last interval"),
-                        new Column("lifetime_energy_j", "J", "energy produced since installation (lifetime.joulesProduced)"),
+                        new Column("lifetime_energy_j", "J",
+                                "energy produced since installation (lifetime.joulesProduced)"),
                         new Column("ac_voltage_v", "V", "AC voltage (acVoltageINmV / 1000)"),
                         new Column("ac_current_a", "A", "AC current (acCurrentInmA / 1000)"),
                         new Column("ac_frequency_hz", "Hz", "AC frequency (acFrequencyINmHz / 1000)"),
@@ -175,15 +178,16 @@ public final class Schema {
                         new Column("max_energy_wh", "Wh", "aggregate capacity (Max_energy)"),
                         new Column("encharge_soc_pct", "%", "Encharge state of charge (ENC_agg_soc)"),
                         new Column("encharge_soh_pct", "%", "Encharge state of health (ENC_agg_soh)"),
-                        new Column("encharge_available_energy_wh", "Wh", "Encharge available energy (ENC_agg_avail_energy)"),
-                        new Column("encharge_backup_energy_wh", "Wh", "Encharge energy kept for backup (ENC_agg_backup_energy)"),
+                        new Column("encharge_available_energy_wh", "Wh",
+                                "Encharge available energy (ENC_agg_avail_energy)"),
+                        new Column("encharge_backup_energy_wh", "Wh",
+                                "Encharge energy kept for backup (ENC_agg_backup_energy)"),
                         new Column("acb_soc_pct", "%", "AC battery state of charge (ACB_agg_soc)"),
                         new Column("acb_energy_wh", "Wh", "AC battery energy (ACB_agg_energy)"),
                         new Column("backup_soc_pct", "%", "configured backup reserve (configured_backup_soc)"))));
     }
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /** Adds a measurement; parsers of further endpoints register theirs here so that every output knows it. */
     private static void register(Measurement m) {

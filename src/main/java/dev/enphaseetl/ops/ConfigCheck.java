@@ -7,10 +7,11 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.StartupEvent;
+
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.parse.Endpoint;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Refuses to start on configuration keys that look right but mean nothing, naming the key: unknown keys under

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-import dev.enphaseetl.config.EnphaseConfig;
-import dev.enphaseetl.parse.Endpoint;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
+
+import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.parse.Endpoint;
 
 /**
  * The {@code enphase.*} configuration keys, derived from {@link EnphaseConfig} by reflection with the SmallRye naming

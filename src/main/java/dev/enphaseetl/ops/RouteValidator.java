@@ -69,8 +69,7 @@ public final class RouteValidator {
     /** Static endpoint URIs of the current file (from, to, wireTap, ...) with their options, to resolve in Camel. */
     private final List<EndpointRef> endpointRefs = new ArrayList<>();
 
-    private record EndpointRef(Node at, String uri, Map<String, String> parameters, Map<String, Node> parameterNodes) {
-    }
+    private record EndpointRef(Node at, String uri, Map<String, String> parameters, Map<String, Node> parameterNodes) {}
 
     private static final Set<String> URI_STEPS = Set.of("from", "to", "wireTap", "enrich",
             "pollEnrich", "interceptSendToEndpoint");
@@ -83,8 +82,7 @@ public final class RouteValidator {
     /** True while walking a routeTemplate: its endpoints are checked per instance, with the values filled in. */
     private boolean inTemplate;
 
-    private record Template(String id, String file, Map<String, String> defaults, MappingNode route) {
-    }
+    private record Template(String id, String file, Map<String, String> defaults, MappingNode route) {}
 
     public RouteValidator() {
         this(BeanRegistry.load(), ConfigKeys.fromEnphaseConfig());
@@ -104,7 +102,7 @@ public final class RouteValidator {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<Path> files;
         try {
-            files = collect(args.length == 0 ? new String[] {"routes/"} : args);
+            files = collect(args.length == 0 ? new String[]{"routes/"} : args);
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
@@ -225,7 +223,8 @@ public final class RouteValidator {
 
     private void checkStructure(String file, Node root) {
         if (!(root instanceof SequenceNode seq)) {
-            problems.add(new Problem(file, line(root), "a route file is a YAML list (- route: ..., - routeConfiguration: ...)"));
+            problems.add(new Problem(file, line(root),
+                    "a route file is a YAML list (- route: ..., - routeConfiguration: ...)"));
             return;
         }
         for (Node item : seq.getValue()) {
@@ -595,7 +594,8 @@ public final class RouteValidator {
                 if (msg.contains("Property with key") && msg.contains("not found")) {
                     continue;
                 }
-                problems.add(new Problem(file, line(ref.at()), "endpoint '" + ref.uri() + "': " + oneLine(shorten(msg))));
+                problems.add(
+                        new Problem(file, line(ref.at()), "endpoint '" + ref.uri() + "': " + oneLine(shorten(msg))));
             }
         }
     }
@@ -617,9 +617,7 @@ public final class RouteValidator {
         }
 
         @Override
-        public String getName() {
-            return "enphase-config-defaults";
-        }
+        public String getName() { return "enphase-config-defaults"; }
 
         @Override
         public String getProperty(String name) {

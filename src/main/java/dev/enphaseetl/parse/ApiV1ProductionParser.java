@@ -17,8 +17,7 @@ final class ApiV1ProductionParser {
 
     private static final Endpoint EP = Endpoint.API_V1_PRODUCTION;
 
-    private ApiV1ProductionParser() {
-    }
+    private ApiV1ProductionParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root, GatewayState state) throws PayloadException {
         Json.object(EP, root, "the payload");

@@ -16,8 +16,7 @@ final class ConsumptionReportParser {
 
     private static final Endpoint EP = Endpoint.IVP_METERS_REPORTS_CONSUMPTION;
 
-    private ConsumptionReportParser() {
-    }
+    private ConsumptionReportParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root) throws PayloadException {
         Json.array(EP, root, "the payload");

@@ -36,12 +36,10 @@ public final class Converter {
             Endpoint.IVP_ENSEMBLE_SECCTRL, Endpoint.API_V1_PRODUCTION, Endpoint.PRODUCTION_JSON);
 
     /** What became of one capture file. */
-    public record Outcome(Endpoint endpoint, String file, List<Reading> readings, String problem, boolean notData) {
-    }
+    public record Outcome(Endpoint endpoint, String file, List<Reading> readings, String problem, boolean notData) {}
 
     /** The result of one folder: gateway name, readings in parse order, per-file outcomes, the final state. */
-    public record Result(String gateway, List<Reading> readings, List<Outcome> outcomes, GatewayState state) {
-    }
+    public record Result(String gateway, List<Reading> readings, List<Outcome> outcomes, GatewayState state) {}
 
     /** Which capture file stands for /production.json?details=1. */
     public enum ProductionFile {
@@ -161,7 +159,8 @@ public final class Converter {
             rest.remove(0);
         }
         boolean csv = rest.remove("--csv");
-        ProductionFile pf = rest.remove("--plain-production-json") ? ProductionFile.PLAIN_FIRST
+        ProductionFile pf = rest.remove("--plain-production-json")
+                ? ProductionFile.PLAIN_FIRST
                 : ProductionFile.DETAILS_FIRST;
         if (rest.size() != 1 || rest.get(0).startsWith("--")) {
             err.println("usage: convert <capture-folder> [--csv] [--plain-production-json]");

@@ -2,12 +2,13 @@ package dev.enphaseetl.parse;
 
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.GatewayState.ApiV1Status;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Named;
 
 /**
  * The parser the pipeline and the convert command share. Not-data answers throw {@link NotDataException}, malformed
@@ -17,8 +18,7 @@ import jakarta.inject.Named;
 @Named("payloadParser")
 public class DefaultPayloadParser implements PayloadParser {
 
-    public DefaultPayloadParser() {
-    }
+    public DefaultPayloadParser() {}
 
     @Override
     public List<Reading> parse(String gateway, Endpoint endpoint, int httpStatus, String body, GatewayState state)

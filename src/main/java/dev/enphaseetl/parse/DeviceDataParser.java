@@ -18,8 +18,7 @@ final class DeviceDataParser {
 
     private static final Endpoint EP = Endpoint.IVP_PDM_DEVICE_DATA;
 
-    private DeviceDataParser() {
-    }
+    private DeviceDataParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root) throws PayloadException {
         Json.object(EP, root, "the payload");

@@ -15,8 +15,7 @@ final class EnsembleInventoryParser {
 
     private static final Endpoint EP = Endpoint.IVP_ENSEMBLE_INVENTORY;
 
-    private EnsembleInventoryParser() {
-    }
+    private EnsembleInventoryParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root) throws PayloadException {
         Json.array(EP, root, "the payload");

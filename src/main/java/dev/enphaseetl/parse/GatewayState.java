@@ -108,9 +108,7 @@ public class GatewayState {
         return Math.min(n, 3);
     }
 
-    synchronized void setProduction(ProductionSnapshot snapshot) {
-        this.production = snapshot;
-    }
+    synchronized void setProduction(ProductionSnapshot snapshot) { this.production = snapshot; }
 
     synchronized Optional<ProductionSnapshot> production() {
         return Optional.ofNullable(production);

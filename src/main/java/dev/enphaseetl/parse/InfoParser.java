@@ -24,8 +24,7 @@ final class InfoParser {
 
     private static final Endpoint EP = Endpoint.INFO;
 
-    private InfoParser() {
-    }
+    private InfoParser() {}
 
     static List<Reading> parse(String body, GatewayState state) throws PayloadException {
         Document doc = parseXml(body);

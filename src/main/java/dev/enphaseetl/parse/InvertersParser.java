@@ -15,8 +15,7 @@ final class InvertersParser {
 
     private static final Endpoint EP = Endpoint.API_V1_PRODUCTION_INVERTERS;
 
-    private InvertersParser() {
-    }
+    private InvertersParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root) throws PayloadException {
         Json.array(EP, root, "the payload");

@@ -28,8 +28,7 @@ final class Json {
                 .maxNestingDepth(200).maxNumberLength(400).maxStringLength(1_000_000).build());
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     static JsonNode read(Endpoint endpoint, String body) throws PayloadException {
         try {
@@ -39,7 +38,8 @@ final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
+            String where = e.getLocation() == null
+                    ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new PayloadException(endpoint.path() + ": malformed JSON" + where);
         }

@@ -16,10 +16,9 @@ final class LivedataParser {
 
     private static final Endpoint EP = Endpoint.IVP_LIVEDATA_STATUS;
     private static final List<String> SOURCES = List.of("pv", "storage", "grid", "load", "generator");
-    private static final String[] PH = { "a", "b", "c" };
+    private static final String[] PH = {"a", "b", "c"};
 
-    private LivedataParser() {
-    }
+    private LivedataParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root) throws PayloadException {
         Json.object(EP, root, "the payload");

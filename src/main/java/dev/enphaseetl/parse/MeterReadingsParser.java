@@ -16,8 +16,7 @@ final class MeterReadingsParser {
 
     private static final Endpoint EP = Endpoint.IVP_METERS_READINGS;
 
-    private MeterReadingsParser() {
-    }
+    private MeterReadingsParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root, GatewayState state) throws PayloadException {
         Json.array(EP, root, "the payload");

@@ -12,8 +12,7 @@ final class MetersParser {
 
     private static final Endpoint EP = Endpoint.IVP_METERS;
 
-    private MetersParser() {
-    }
+    private MetersParser() {}
 
     static List<Reading> parse(JsonNode root, GatewayState state) throws PayloadException {
         Json.array(EP, root, "the payload");

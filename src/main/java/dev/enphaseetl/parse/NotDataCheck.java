@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class NotDataCheck {
 
-    private NotDataCheck() {
-    }
+    private NotDataCheck() {}
 
     /** Checks on the raw response, before any parsing. */
     static void beforeParsing(Endpoint endpoint, int status, String body) throws PayloadException {
@@ -47,7 +46,8 @@ final class NotDataCheck {
     static boolean expectsObject(Endpoint endpoint) {
         return switch (endpoint) {
             case PRODUCTION_JSON, API_V1_PRODUCTION, IVP_PDM_ENERGY, IVP_PDM_DEVICE_DATA, IVP_LIVEDATA_STATUS,
-                    IVP_ENSEMBLE_SECCTRL -> true;
+                    IVP_ENSEMBLE_SECCTRL ->
+                true;
             default -> false;
         };
     }

@@ -18,11 +18,9 @@ final class PdmEnergyParser {
 
     private static final Endpoint EP = Endpoint.IVP_PDM_ENERGY;
 
-    private PdmEnergyParser() {
-    }
+    private PdmEnergyParser() {}
 
-    private record Source(String direction, String source, Values values) {
-    }
+    private record Source(String direction, String source, Values values) {}
 
     static List<Reading> parse(String gateway, JsonNode root, GatewayState state) throws PayloadException {
         Json.object(EP, root, "the payload");

@@ -17,8 +17,7 @@ final class ProductionJsonParser {
 
     private static final Endpoint EP = Endpoint.PRODUCTION_JSON;
 
-    private ProductionJsonParser() {
-    }
+    private ProductionJsonParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root, GatewayState state) throws PayloadException {
         Json.object(EP, root, "the payload");

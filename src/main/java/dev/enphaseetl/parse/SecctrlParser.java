@@ -15,8 +15,7 @@ final class SecctrlParser {
 
     private static final Endpoint EP = Endpoint.IVP_ENSEMBLE_SECCTRL;
 
-    private SecctrlParser() {
-    }
+    private SecctrlParser() {}
 
     static List<Reading> parse(String gateway, JsonNode root, GatewayState state) throws PayloadException {
         Json.object(EP, root, "the payload");

@@ -14,10 +14,9 @@ import dev.enphaseetl.parse.ProductionSnapshot.Entry;
  */
 final class SystemDeriver {
 
-    static final String[] PHASES = { "L1", "L2", "L3" };
+    static final String[] PHASES = {"L1", "L2", "L3"};
 
-    private SystemDeriver() {
-    }
+    private SystemDeriver() {}
 
     /** The readings /production.json is the source of: production (CT or inverters fallback), consumption, net. */
     static List<Reading> fromProductionJson(String gateway, ProductionSnapshot pj, GatewayState state)
@@ -41,7 +40,8 @@ final class SystemDeriver {
             consumption = production == null ? null : repaired(consumption, production);
         }
         if (time == null) {
-            time = total != null && total.readingTime() != null ? total.readingTime()
+            time = total != null && total.readingTime() != null
+                    ? total.readingTime()
                     : net == null ? null : net.readingTime();
         }
         Reading.Builder system = Reading.of("system", time == null ? 0 : time).tag("gateway", gateway);

@@ -17,7 +17,5 @@ record Values(Double wNow, Double whToday, Double whLast7Days, Double whLifetime
                 Json.num(n, "wattHoursLifetime"));
     }
 
-    boolean isEmpty() {
-        return wNow == null && whToday == null && whLast7Days == null && whLifetime == null;
-    }
+    boolean isEmpty() { return wNow == null && whToday == null && whLast7Days == null && whLifetime == null; }
 }

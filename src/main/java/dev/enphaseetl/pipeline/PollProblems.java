@@ -82,7 +82,8 @@ public class PollProblems {
             if (failing.compareTo(outageGrace) < 0) {
                 gatewayProblems.problem(gw, reason, Logger.Level.INFO, "Gateway " + gw + " does not answer: "
                         + e.getMessage() + "; retrying (a short outage such as the gateway's nightly restart passes"
-                        + " by itself; a warning follows if it lasts beyond " + outageGrace.toString().substring(2).toLowerCase(Locale.ROOT)
+                        + " by itself; a warning follows if it lasts beyond "
+                        + outageGrace.toString().substring(2).toLowerCase(Locale.ROOT)
                         + ")");
             } else {
                 gatewayProblems.problem(gw, reason + " for long", Logger.Level.WARN, "Gateway " + gw

@@ -30,8 +30,7 @@ import dev.enphaseetl.gateway.PollTask;
  */
 public final class RetryPlan {
 
-    private record Pending(PollTask task, Instant at) {
-    }
+    private record Pending(PollTask task, Instant at) {}
 
     private final int maxRetries;
     private final Duration initial;

@@ -22,8 +22,7 @@ public final class CsvRows {
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
 
-    private CsvRows() {
-    }
+    private CsvRows() {}
 
     public static List<String> header(String measurement) {
         Schema.Measurement m = schema(measurement);
@@ -75,7 +74,8 @@ public final class CsvRows {
 
     private static Schema.Measurement schema(String measurement) {
         return Schema.find(measurement)
-                .orElseThrow(() -> new IllegalArgumentException("measurement " + measurement + " is not in the schema"));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("measurement " + measurement + " is not in the schema"));
     }
 
     private static String print(List<Object> cells) {

@@ -16,8 +16,7 @@ import dev.enphaseetl.model.Reading;
  */
 public final class LineProtocol {
 
-    private LineProtocol() {
-    }
+    private LineProtocol() {}
 
     public static String render(List<Reading> readings) {
         StringBuilder sb = new StringBuilder(readings.size() * 160);

@@ -45,8 +45,7 @@ public final class CloudSimulator implements AutoCloseable {
         NORMAL, MFA, BLOCKED
     }
 
-    private record Account(String password, AccountMode mode, String role) {
-    }
+    private record Account(String password, AccountMode mode, String role) {}
 
     private final Vertx vertx = Vertx.vertx();
     private final Clock clock;
@@ -232,16 +231,16 @@ public final class CloudSimulator implements AutoCloseable {
 
     private boolean fail(HttpServerRequest req, Failure f) {
         switch (f) {
-            case NONE:
+            case NONE :
                 return false;
-            case FORBIDDEN:
+            case FORBIDDEN :
                 json(req, 403, new JsonObject().put("message", "Forbidden"));
                 return true;
-            case HTML:
+            case HTML :
                 req.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8")
                         .end("<!DOCTYPE html><html><body><h1>Enlighten</h1><p>Please sign in</p></body></html>");
                 return true;
-            default:
+            default :
                 req.response().setStatusCode(503).putHeader("Content-Type", "text/html")
                         .end("<html><body>Service unavailable</body></html>");
                 return true;

@@ -79,7 +79,7 @@ final class DigestAuth {
             return false;
         }
         // replay protection: the nonce count must grow
-        boolean[] accepted = { false };
+        boolean[] accepted = {false};
         nonces.computeIfPresent(nonce, (k, last) -> {
             accepted[0] = count > last;
             return Math.max(count, last);
@@ -98,7 +98,8 @@ final class DigestAuth {
 
     static String md5(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

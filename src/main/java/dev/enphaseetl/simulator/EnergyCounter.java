@@ -17,7 +17,7 @@ final class EnergyCounter {
     private final LocalDate installed;
     private static final int CACHE = 16;
 
-    private double[] checkpoints = { 0.0 };
+    private double[] checkpoints = {0.0};
     private final long[] cacheDays = new long[CACHE];
     private final double[] cacheValues = new double[CACHE];
 

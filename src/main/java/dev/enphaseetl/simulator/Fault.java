@@ -44,7 +44,5 @@ public record Fault(long latencyMs, int status, boolean hang, boolean malformed,
         return new Fault(ms, status, hang, malformed, htmlPage);
     }
 
-    public boolean isNone() {
-        return equals(NONE);
-    }
+    public boolean isNone() { return equals(NONE); }
 }

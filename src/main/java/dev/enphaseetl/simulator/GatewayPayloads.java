@@ -241,7 +241,7 @@ final class GatewayPayloads {
 
     ArrayNode ivpMeters() {
         ArrayNode list = MAPPER.createArrayNode();
-        for (Kind kind : new Kind[] { Kind.PRODUCTION, Kind.NET_CONSUMPTION }) {
+        for (Kind kind : new Kind[]{Kind.PRODUCTION, Kind.NET_CONSUMPTION}) {
             ObjectNode m = list.addObject();
             m.put("eid", kind == Kind.PRODUCTION ? PRODUCTION_METER_EID : CONSUMPTION_METER_EID);
             m.put("state", "enabled");
@@ -298,9 +298,9 @@ final class GatewayPayloads {
 
     private static void zeroReading(ObjectNode r, MeterSample m) {
         r.put("timestamp", m.time.getEpochSecond());
-        for (String f : new String[] { "actEnergyDlvd", "actEnergyRcvd", "apparentEnergy", "reactEnergyLagg",
+        for (String f : new String[]{"actEnergyDlvd", "actEnergyRcvd", "apparentEnergy", "reactEnergyLagg",
                 "reactEnergyLead", "instantaneousDemand", "activePower", "apparentPower", "reactivePower",
-                "pwrFactor", "voltage", "current" }) {
+                "pwrFactor", "voltage", "current"}) {
             r.put(f, 0.0);
         }
         r.put("freq", m.frequency);
@@ -308,7 +308,7 @@ final class GatewayPayloads {
 
     ArrayNode ivpMetersReportsConsumption(Instant now) {
         ArrayNode list = MAPPER.createArrayNode();
-        for (Kind kind : new Kind[] { Kind.TOTAL_CONSUMPTION, Kind.NET_CONSUMPTION }) {
+        for (Kind kind : new Kind[]{Kind.TOTAL_CONSUMPTION, Kind.NET_CONSUMPTION}) {
             MeterSample m = meter(kind, now);
             ObjectNode report = list.addObject();
             report.put("createdAt", m.time.getEpochSecond());
@@ -380,7 +380,7 @@ final class GatewayPayloads {
     private static void livePower(ObjectNode o, MeterSample m) {
         o.put("agg_p_mw", m == null ? 0 : Math.round(m.watts[m.total()] * 1000));
         o.put("agg_s_mva", m == null ? 0 : Math.round(m.apparentPower(m.total()) * 1000));
-        String[] ph = { "a", "b", "c" };
+        String[] ph = {"a", "b", "c"};
         for (int k = 0; k < 3; k++) {
             o.put("agg_p_ph_" + ph[k] + "_mw", m == null || k >= m.phases ? 0 : Math.round(m.watts[k] * 1000));
         }
@@ -394,7 +394,7 @@ final class GatewayPayloads {
 
     ArrayNode ivpEnsembleInventory() {
         ArrayNode list = MAPPER.createArrayNode();
-        for (String type : new String[] { "ENCHARGE", "ENPOWER" }) {
+        for (String type : new String[]{"ENCHARGE", "ENPOWER"}) {
             ObjectNode o = list.addObject();
             o.put("type", type);
             o.putArray("devices");

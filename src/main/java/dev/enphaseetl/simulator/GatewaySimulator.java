@@ -22,8 +22,7 @@ import io.vertx.core.net.PfxOptions;
 public final class GatewaySimulator implements AutoCloseable {
 
     /** Ports actually bound; -1 for a port that is off. */
-    public record Ports(int http, int https) {
-    }
+    public record Ports(int http, int https) {}
 
     private final SimulatorConfig config;
     private final List<VirtualGateway> gateways;

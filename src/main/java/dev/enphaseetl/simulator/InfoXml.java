@@ -7,8 +7,7 @@ final class InfoXml {
 
     static final String PART_NUMBER = "800-00654-r08";
 
-    private InfoXml() {
-    }
+    private InfoXml() {}
 
     static String render(SimulatedGateway g, Instant time) {
         String app = appVersion(g.firmware());

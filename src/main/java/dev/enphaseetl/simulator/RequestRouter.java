@@ -4,11 +4,12 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.enphaseetl.parse.Endpoint;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+
+import dev.enphaseetl.parse.Endpoint;
 
 /**
  * Routes a request to a virtual gateway ({@code /gw/<serial>/...}, or the first gateway at the root), checks

@@ -54,12 +54,13 @@ public final class SelfSignedCertificate {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
                     new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
                     Date.from(now.plus(Duration.ofDays(3650))), name, kp.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
                     new GeneralName(GeneralName.dNSName, "localhost"),
                     new GeneralName(GeneralName.dNSName, "envoy.local"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
             X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
             return new SelfSignedCertificate(kp, cert);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make the simulator's certificate", e);
@@ -99,7 +100,7 @@ public final class SelfSignedCertificate {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("simulator", keyPair.getPrivate(), STORE_PASSWORD, new Certificate[] { certificate });
+            ks.setKeyEntry("simulator", keyPair.getPrivate(), STORE_PASSWORD, new Certificate[]{certificate});
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ks.store(out, STORE_PASSWORD);
             return out.toByteArray();

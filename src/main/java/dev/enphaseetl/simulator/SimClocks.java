@@ -9,8 +9,7 @@ import java.time.ZoneOffset;
 /** Clocks for simulations: a clock that runs {@code factor} times faster than real time from {@code start}. */
 public final class SimClocks {
 
-    private SimClocks() {
-    }
+    private SimClocks() {}
 
     public static Clock accelerated(Instant start, double factor) {
         return new Accelerated(Clock.systemUTC(), start, factor, ZoneOffset.UTC);
@@ -41,9 +40,7 @@ public final class SimClocks {
         }
 
         @Override
-        public ZoneId getZone() {
-            return zone;
-        }
+        public ZoneId getZone() { return zone; }
 
         @Override
         public Clock withZone(ZoneId z) {

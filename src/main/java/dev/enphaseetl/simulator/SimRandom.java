@@ -3,8 +3,7 @@ package dev.enphaseetl.simulator;
 /** Stateless, deterministic pseudo-random numbers: the same (seed, keys) always give the same value. */
 final class SimRandom {
 
-    private SimRandom() {
-    }
+    private SimRandom() {}
 
     /** SplitMix64 finalizer over the seed and keys. */
     static long hash(long seed, long... keys) {

@@ -18,8 +18,7 @@ final class SimulatorMain {
                                     [--zone Europe/Berlin] [--speed FACTOR] [--token T] [--no-digest] [--pem FILE]
               ports: 0 = random free port, -1 = off (defaults: https 8443, http 8080)""";
 
-    private SimulatorMain() {
-    }
+    private SimulatorMain() {}
 
     static void run(String[] args) throws Exception {
         SimulatorConfig.Builder b = SimulatorConfig.builder().httpsPort(8443).httpPort(8080);

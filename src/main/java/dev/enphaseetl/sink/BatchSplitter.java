@@ -15,11 +15,9 @@ import dev.enphaseetl.model.Reading;
 public final class BatchSplitter {
 
     /** A reading the sink refuses, with its reason. */
-    public record Rejected(Reading reading, String reason) {
-    }
+    public record Rejected(Reading reading, String reason) {}
 
-    private BatchSplitter() {
-    }
+    private BatchSplitter() {}
 
     public static List<Rejected> isolate(List<Reading> batch, Consumer<List<Reading>> sink, String firstReason) {
         List<Rejected> rejected = new ArrayList<>();

@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.sink.influx.InfluxSink;
 import dev.enphaseetl.sink.influx.InfluxSinkConfig;

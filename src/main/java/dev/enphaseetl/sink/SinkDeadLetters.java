@@ -25,10 +25,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.spool.SinkSwitches;
-import dev.enphaseetl.spool.SpoolEntries;
 import dev.enphaseetl.spool.DurableFiles;
+import dev.enphaseetl.spool.SinkSwitches;
 import dev.enphaseetl.spool.SpoolCodec;
+import dev.enphaseetl.spool.SpoolEntries;
 
 /**
  * Parks what a sink refuses for good. The failing spool entry is split (see {@link BatchSplitter}) so that the good

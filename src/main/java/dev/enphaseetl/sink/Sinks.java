@@ -16,9 +16,9 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.delivery.Redactor;
 import dev.enphaseetl.health.PipelineMetrics;
+import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.spool.SpoolEntries;
 
 /**

@@ -12,8 +12,7 @@ import java.nio.file.StandardOpenOption;
 /** Writing files so that they are either complete on disk or absent: temporary file, fsync, atomic rename. */
 public final class DurableFiles {
 
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     /** Writes {@code content} to {@code target} via a temporary file in {@code tmpDir} (same file system). */
     public static void writeAtomically(Path tmpDir, Path target, byte[] content) throws IOException {

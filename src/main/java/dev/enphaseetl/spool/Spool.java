@@ -51,8 +51,7 @@ public class Spool {
     private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
     /** Entries and the age of the oldest one, per sink, as of the last count. */
-    public record SinkDepth(long entries, long bytes, Optional<Instant> oldest) {
-    }
+    public record SinkDepth(long entries, long bytes, Optional<Instant> oldest) {}
 
     /** The fill state for health: bytes used, limit, whether full, and the last write failure if the last offer failed. */
     public record State(long usedBytes, long maxBytes, boolean full, Optional<String> writeError,
@@ -126,7 +125,8 @@ public class Spool {
         byte[] content = SpoolCodec.encode(readings);
         long needed = (long) content.length * sinks.enabled().size();
         reserve(needed);
-        String name = String.format("%013d-%09d.jsonl", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000_000L);
+        String name = String.format("%013d-%09d.jsonl", System.currentTimeMillis(),
+                sequence.incrementAndGet() % 1_000_000_000L);
         int written = 0;
         writing.add(name);
         try {

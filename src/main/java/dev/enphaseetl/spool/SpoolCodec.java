@@ -18,8 +18,7 @@ public final class SpoolCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private SpoolCodec() {
-    }
+    private SpoolCodec() {}
 
     public static byte[] encode(List<Reading> readings) {
         StringBuilder sb = new StringBuilder(readings.size() * 200);

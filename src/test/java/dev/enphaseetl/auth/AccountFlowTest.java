@@ -1,7 +1,5 @@
 package dev.enphaseetl.auth;
 
-import dev.enphaseetl.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.enphaseetl.simulator.CloudSimulator;
 import dev.enphaseetl.simulator.CloudSimulator.AccountMode;
 import dev.enphaseetl.simulator.CloudSimulator.Failure;
+import dev.enphaseetl.testing.MutableClock;
 
 class AccountFlowTest {
 

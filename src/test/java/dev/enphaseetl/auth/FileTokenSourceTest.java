@@ -1,7 +1,5 @@
 package dev.enphaseetl.auth;
 
-import dev.enphaseetl.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +11,8 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.enphaseetl.testing.MutableClock;
 
 class FileTokenSourceTest {
 

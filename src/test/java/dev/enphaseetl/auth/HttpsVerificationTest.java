@@ -1,7 +1,5 @@
 package dev.enphaseetl.auth;
 
-import dev.enphaseetl.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.enphaseetl.simulator.CloudSimulator;
 import dev.enphaseetl.simulator.CloudSimulator.AccountMode;
+import dev.enphaseetl.testing.MutableClock;
 
 /** The cloud client verifies certificates normally: a self-signed simulator is refused, nothing is sent. */
 class HttpsVerificationTest {

@@ -1,7 +1,5 @@
 package dev.enphaseetl.auth;
 
-import dev.enphaseetl.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.enphaseetl.simulator.CloudSimulator;
 import dev.enphaseetl.simulator.CloudSimulator.AccountMode;
 import dev.enphaseetl.simulator.CloudSimulator.Failure;
+import dev.enphaseetl.testing.MutableClock;
 
 /**
  * Runs login, renewal, rejection and failure flows with every logger at the finest level and checks that no password,

@@ -1,7 +1,5 @@
 package dev.enphaseetl.auth;
 
-import dev.enphaseetl.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +9,8 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+
+import dev.enphaseetl.testing.MutableClock;
 
 class StaticTokenExpiryTest {
 

@@ -11,8 +11,7 @@ import org.jose4j.keys.HmacKey;
 /** Signed test JWTs like Enphase's. */
 final class TestJwts {
 
-    private TestJwts() {
-    }
+    private TestJwts() {}
 
     static String make(String role, Instant iat, Instant exp, String username) {
         JwtClaims c = new JwtClaims();

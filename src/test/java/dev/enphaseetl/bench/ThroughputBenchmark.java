@@ -46,8 +46,7 @@ public final class ThroughputBenchmark {
     private static final List<Endpoint> FIVE_MINUTELY = List.of(Endpoint.API_V1_PRODUCTION_INVERTERS,
             Endpoint.IVP_PDM_DEVICE_DATA, Endpoint.IVP_ENSEMBLE_INVENTORY);
 
-    private ThroughputBenchmark() {
-    }
+    private ThroughputBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int hours = args.length > 0 ? Integer.parseInt(args[0]) : 6;

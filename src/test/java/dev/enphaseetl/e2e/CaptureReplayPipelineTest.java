@@ -84,7 +84,8 @@ class CaptureReplayPipelineTest {
                 last = LineProtocolLines.parse(l);
                 fields.putAll(last.fields());
             }
-            return last == null ? Optional.empty()
+            return last == null
+                    ? Optional.empty()
                     : Optional.of(new LineProtocolLines.Point("system", last.tags(), fields, last.time()));
         }
     }

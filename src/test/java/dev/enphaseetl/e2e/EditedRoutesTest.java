@@ -58,8 +58,9 @@ class EditedRoutesTest {
                         yaml = replaceOnce(yaml, "{name: endpoint, value: production-json}, {name: period, value: 60s}",
                                 "{name: endpoint, value: production-json}, {name: period, value: 3s}");
                         yaml = replaceOnce(yaml, "{name: endpoint, value: ivp-meters}, {name: period, value: 15m}, "
-                                + "{name: delay, value: 0s}", "{name: endpoint, value: ivp-meters}, "
-                                + "{name: period, value: 7m}, {name: delay, value: 1s}");
+                                + "{name: delay, value: 0s}",
+                                "{name: endpoint, value: ivp-meters}, "
+                                        + "{name: period, value: 7m}, {name: delay, value: 1s}");
                     }
                     if (f.getFileName().toString().startsWith("30-")) {
                         yaml = replaceOnce(yaml, "{name: enabled, value: \"{{enphase.sink.csv.enabled}}\"}",

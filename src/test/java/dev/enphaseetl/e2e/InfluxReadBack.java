@@ -16,8 +16,7 @@ import org.influxdb.dto.QueryResult;
 /** Reads points back from InfluxDB (second precision) to compare them with the line protocol files. */
 public final class InfluxReadBack {
 
-    private InfluxReadBack() {
-    }
+    private InfluxReadBack() {}
 
     /** Compares every point and returns the count per measurement. */
     public static Map<String, Long> check(InfluxDB influx, String db,

@@ -31,8 +31,7 @@ public final class LineProtocolLines {
         }
     }
 
-    private LineProtocolLines() {
-    }
+    private LineProtocolLines() {}
 
     /** measurement -> series key -> point, fields of same-key lines merged in file order (later wins). */
     public static Map<String, Map<String, Point>> merged(List<String> lines) {

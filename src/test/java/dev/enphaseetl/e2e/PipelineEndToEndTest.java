@@ -21,8 +21,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import jakarta.inject.Inject;
+
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.hamcrest.Matchers;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.junit.jupiter.api.Test;
@@ -30,15 +33,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+
 import dev.enphaseetl.render.CsvRows;
 import dev.enphaseetl.simulator.SimulatorConfig;
 import dev.enphaseetl.status.StatusLine;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import jakarta.inject.Inject;
-import org.hamcrest.Matchers;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * The walking skeleton end to end: the application starts the built-in simulator (no gateway configured), polls

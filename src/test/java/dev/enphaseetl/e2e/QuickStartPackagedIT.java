@@ -101,7 +101,8 @@ class QuickStartPackagedIT {
         assertThat(Files.readAllLines(csv).get(0)).startsWith("time,epoch_s,gateway,");
 
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as("readiness: %s", ready.body()).isEqualTo(200);
 
         // the ledger: first computed 60 s after start, then (here) every 10 s

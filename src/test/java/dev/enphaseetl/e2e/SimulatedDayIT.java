@@ -1,9 +1,6 @@
 package dev.enphaseetl.e2e;
 
-import dev.enphaseetl.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -44,7 +41,6 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.apache.commons.csv.CSVFormat;
 import org.influxdb.dto.Query;
-import org.influxdb.dto.QueryResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +67,7 @@ import dev.enphaseetl.sink.influx.InfluxSinkConfig;
 import dev.enphaseetl.sink.jdbc.JdbcSink;
 import dev.enphaseetl.sink.jdbc.JdbcSinkConfig;
 import dev.enphaseetl.sink.jdbc.TestDatabases;
+import dev.enphaseetl.testing.MutableClock;
 
 /**
  * One simulated day end to end, without Quarkus: a real {@link GatewaySimulator} (HTTPS, two gateways, fixed seed)
@@ -108,9 +105,7 @@ class SimulatedDayIT {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> drops = new ArrayList<>();
 
-
-    record SqlDb(String vendor, JdbcSinkConfig config, JdbcSink sink) {
-    }
+    record SqlDb(String vendor, JdbcSinkConfig config, JdbcSink sink) {}
 
     @AfterEach
     void tearDown() {
@@ -222,7 +217,8 @@ class SimulatedDayIT {
         assertThat(countInflux(influx, influxDb, expected.keySet())).as("InfluxDB counts after re-delivery")
                 .isEqualTo(influxCounts);
         for (SqlDb db : sqls) {
-            assertThat(countSql(db)).as(db.vendor() + " counts after re-delivery").isEqualTo(sqlCounts.get(db.vendor()));
+            assertThat(countSql(db)).as(db.vendor() + " counts after re-delivery")
+                    .isEqualTo(sqlCounts.get(db.vendor()));
         }
         Map<Path, Long> lpLinesAfter = lineCounts(lpDir, ".lp");
         assertThat(lpLinesAfter.keySet()).isEqualTo(lpLines.keySet());
@@ -240,11 +236,13 @@ class SimulatedDayIT {
         List<LedgerDay> ledger = new LedgerRecompute(sqlite.sink(), new LedgerConfig(ZONE, null), ledgerCsv,
                 new LedgerJdbcStore(sqlite.sink())).recompute(DAY, DAY);
         assertThat(ledger).hasSize(GATEWAYS);
-        assertThat(ledgerCsv.read(ledgerCsv.file(DAY.getYear()))).as("ledger CSV rows").containsExactlyInAnyOrderElementsOf(ledger);
+        assertThat(ledgerCsv.read(ledgerCsv.file(DAY.getYear()))).as("ledger CSV rows")
+                .containsExactlyInAnyOrderElementsOf(ledger);
         for (SqlDb db : sqls.subList(1, sqls.size())) {
             List<LedgerDay> other = new LedgerRecompute(db.sink(), new LedgerConfig(ZONE, null), null,
                     new LedgerJdbcStore(db.sink())).recompute(DAY, DAY);
-            assertThat(other).as("ledger from the " + db.vendor() + " archive").containsExactlyInAnyOrderElementsOf(ledger);
+            assertThat(other).as("ledger from the " + db.vendor() + " archive")
+                    .containsExactlyInAnyOrderElementsOf(ledger);
         }
         assertThat(countRows(sqlite, "daily_ledger")).isEqualTo(GATEWAYS);
 
@@ -276,10 +274,12 @@ class SimulatedDayIT {
         expected.forEach((m, p) -> points.put(m, p.size()));
         System.out.printf("SimulatedDayIT: %s, %d gateways, %d steps, %d HTTPS requests, %d readings per delivery,"
                 + " %d LP lines after 2 deliveries; distinct points %s (total %d, %d lines merged into an earlier point); InfluxDB %s; SQL rows %s;"
-                + " ledger:%s fetch+parse %.1f s, deliveries (both) %s, run time %.1f s%n", DAY, GATEWAYS, batches.size(), requests, delivered,
+                + " ledger:%s fetch+parse %.1f s, deliveries (both) %s, run time %.1f s%n", DAY, GATEWAYS,
+                batches.size(), requests, delivered,
                 lpLinesAfter.values().stream().mapToLong(Long::longValue).sum(), points,
                 points.values().stream().mapToInt(Integer::intValue).sum(),
-                delivered - points.values().stream().mapToInt(Integer::intValue).sum(), influxCounts, nonZero(sqlCounts),
+                delivered - points.values().stream().mapToInt(Integer::intValue).sum(), influxCounts,
+                nonZero(sqlCounts),
                 ledgerSummary, fetchSeconds, deliverySeconds(), (System.nanoTime() - started) / 1e9);
     }
 
@@ -422,7 +422,8 @@ class SimulatedDayIT {
     private static long countRows(SqlDb db, String table) throws Exception {
         JdbcSinkConfig c = db.config();
         try (Connection con = DriverManager.getConnection(c.url(), c.user(), c.password());
-                Statement s = con.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                Statement s = con.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -18,8 +18,7 @@ import org.apache.camel.Route;
  */
 final class FaultEnv {
 
-    private FaultEnv() {
-    }
+    private FaultEnv() {}
 
     static String value(String key, Supplier<String> initial) {
         synchronized (System.getProperties()) {

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** File helpers of the fault tests. */
 final class FaultFiles {
 
-    private FaultFiles() {
-    }
+    private FaultFiles() {}
 
     static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {

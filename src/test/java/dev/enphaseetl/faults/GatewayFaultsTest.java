@@ -18,15 +18,16 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
 import dev.enphaseetl.e2e.LineProtocolLines;
 import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.simulator.EmbeddedSimulator;
 import dev.enphaseetl.simulator.Fault;
 import dev.enphaseetl.simulator.GatewaySimulator;
 import dev.enphaseetl.simulator.VirtualGateway;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * Gateway faults from the embedded simulator (two gateways): one gateway hangs on one endpoint, answers 500 on

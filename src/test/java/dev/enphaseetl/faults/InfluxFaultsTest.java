@@ -30,15 +30,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+
 import dev.enphaseetl.e2e.InfluxReadBack;
 import dev.enphaseetl.e2e.LineProtocolLines;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.spool.DurableFiles;
 import dev.enphaseetl.spool.SpoolCodec;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 
 /**
  * InfluxDB faults against a private influxd: a field type conflict inside a batch of 5,000 (one reading parked, the
@@ -143,7 +144,7 @@ class InfluxFaultsTest {
                         && FaultFiles.list(DATA.resolve("spool").resolve("lineprotocol"), ".jsonl").isEmpty());
         long drainMs = (System.nanoTime() - t0) / 1_000_000;
         // and UP again once it is back and the spool drained
-        String[] lastHealth = { "" };
+        String[] lastHealth = {""};
         try {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 // the polling routes were stopped above, which Camel's own route check reports; ours is the one
@@ -161,9 +162,11 @@ class InfluxFaultsTest {
         List<String> lines = FaultFiles.lineProtocol(DATA);
         Map<String, LineProtocolLines.Point> expected = distinct(lines);
         long matched = assertHoldsExactly(db, DB, expected).size();
-        System.out.printf("FIGURES influx-outage: field values in InfluxDB before outage=%d, outage=%d ms, spool entries during "
-                + "outage=%d, LP lines at restart=%d, LP lines at end=%d, distinct points=%d, InfluxDB points "
-                + "matched=%d, drain after polling stopped=%d ms%n", before, outageMs, spooledDuringOutage,
+        System.out.printf(
+                "FIGURES influx-outage: field values in InfluxDB before outage=%d, outage=%d ms, spool entries during "
+                        + "outage=%d, LP lines at restart=%d, LP lines at end=%d, distinct points=%d, InfluxDB points "
+                        + "matched=%d, drain after polling stopped=%d ms%n",
+                before, outageMs, spooledDuringOutage,
                 linesAtRestart, lines.size(), expected.size(), matched, drainMs);
         assertThat(matched).isEqualTo(expected.size());
         assertThat(spooledDuringOutage).isGreaterThan(0);

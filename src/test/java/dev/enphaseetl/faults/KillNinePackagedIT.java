@@ -145,7 +145,8 @@ class KillNinePackagedIT {
                     (System.nanoTime() - t0) / 1_000_000);
             assertThat(matched).hasSameSizeAs(expected.keySet());
             assertThat(matched).containsAll(recoveredMatched);
-            assertThat(spooledAtKill).as("entries spooled for InfluxDB during the outage").hasSizeGreaterThanOrEqualTo(8);
+            assertThat(spooledAtKill).as("entries spooled for InfluxDB during the outage")
+                    .hasSizeGreaterThanOrEqualTo(8);
             passed = true;
         } finally {
             for (Process p : started) {

@@ -15,15 +15,16 @@ import jakarta.inject.Inject;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
 import dev.enphaseetl.auth.LogCapture;
 import dev.enphaseetl.e2e.LineProtocolLines;
 import dev.enphaseetl.simulator.EmbeddedSimulator;
 import dev.enphaseetl.simulator.Fault;
 import dev.enphaseetl.simulator.VirtualGateway;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
 
 /**
  * The gateway's nightly outage (it restarts around 23:00 and answers 503 or nothing for a few minutes), in seconds:

@@ -22,12 +22,13 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import dev.enphaseetl.e2e.LineProtocolLines;
-import dev.enphaseetl.model.Schema;
-import dev.enphaseetl.sink.jdbc.SqlTable;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.enphaseetl.e2e.LineProtocolLines;
+import dev.enphaseetl.model.Schema;
+import dev.enphaseetl.sink.jdbc.SqlTable;
 
 /**
  * PostgreSQL (a private cluster) stopped in the middle of delivery and started again: the jdbc sink's spool drains
@@ -118,7 +119,8 @@ class PostgresOutageTest {
                 SqlTable table = SqlTable.of(Schema.find(measurement).orElseThrow());
                 long expected = last.values().stream().filter(p -> p.measurement().equals(measurement)).count();
                 long seen = 0;
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table.name())) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT * FROM " + table.name())) {
                     while (rs.next()) {
                         seen++;
                         Map<String, String> tags = new TreeMap<>();
@@ -148,7 +150,8 @@ class PostgresOutageTest {
     }
 
     static long rows(PrivatePostgres pg) {
-        try (Connection c = pg.connect("enphase"); Statement s = c.createStatement();
+        try (Connection c = pg.connect("enphase");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM meter")) {
             rs.next();
             return rs.getLong(1);

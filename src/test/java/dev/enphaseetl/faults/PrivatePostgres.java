@@ -71,7 +71,8 @@ public final class PrivatePostgres implements AutoCloseable {
 
     /** Starts the cluster and waits (pg_ctl -w, at most 30 s). */
     public PrivatePostgres start() throws IOException, InterruptedException {
-        runAsPostgres(45, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("pg.log").toString(),
+        runAsPostgres(45, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                dir.resolve("pg.log").toString(),
                 "-w", "-t", "30", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
                 "start");
         return this;

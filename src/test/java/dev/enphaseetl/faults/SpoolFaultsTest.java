@@ -23,13 +23,14 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
-import dev.enphaseetl.e2e.LineProtocolLines;
-import dev.enphaseetl.spool.Spool;
-import dev.enphaseetl.status.PipelineReadiness;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+
+import dev.enphaseetl.e2e.LineProtocolLines;
+import dev.enphaseetl.spool.Spool;
+import dev.enphaseetl.status.PipelineReadiness;
 
 /**
  * A full spool, and a restart after {@code kill -9}: before the application starts, a separate JVM spools readings

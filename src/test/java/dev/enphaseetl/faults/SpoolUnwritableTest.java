@@ -17,14 +17,15 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.enphaseetl.model.Reading;
-import dev.enphaseetl.spool.DurableFiles;
-import dev.enphaseetl.spool.Spool;
-import dev.enphaseetl.spool.SpoolCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+
+import dev.enphaseetl.model.Reading;
+import dev.enphaseetl.spool.DurableFiles;
+import dev.enphaseetl.spool.Spool;
+import dev.enphaseetl.spool.SpoolCodec;
 
 /**
  * A spool that cannot be written. Tests run as root, for whom {@code chmod 555} blocks nothing, so the spool's
@@ -89,6 +90,7 @@ class SpoolUnwritableTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
                 .until(() -> spool.state().writeError().isEmpty()
                         && FaultFiles.lineProtocol(DATA).size() > EARLIER);
-        System.out.printf("FIGURES unwritable: after repair %d new lines%n", FaultFiles.lineProtocol(DATA).size() - EARLIER);
+        System.out.printf("FIGURES unwritable: after repair %d new lines%n",
+                FaultFiles.lineProtocol(DATA).size() - EARLIER);
     }
 }

@@ -14,8 +14,7 @@ import dev.enphaseetl.spool.Spool;
  */
 public final class SpoolWriterMain {
 
-    private SpoolWriterMain() {
-    }
+    private SpoolWriterMain() {}
 
     public static void main(String[] args) throws Exception {
         List<String> sinks = args.length > 1 ? List.of(args[1].split(",")) : List.of("lineprotocol");

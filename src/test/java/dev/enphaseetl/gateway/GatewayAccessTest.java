@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.enphaseetl.auth.RenewalPolicy;
 import dev.enphaseetl.auth.StaticTokenSource;
 import dev.enphaseetl.auth.TokenManager;
-import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.simulator.GatewaySimulator;
 import dev.enphaseetl.simulator.SimulatorConfig;
@@ -145,7 +144,8 @@ class GatewayAccessTest {
 
     @Test
     void theOtherSchemeIsTriedOnlyOnDefaultPorts() {
-        assertThat(SchemeFallback.alternative(URI.create("https://192.0.2.1"))).contains(URI.create("http://192.0.2.1"));
+        assertThat(SchemeFallback.alternative(URI.create("https://192.0.2.1")))
+                .contains(URI.create("http://192.0.2.1"));
         assertThat(SchemeFallback.alternative(URI.create("http://envoy.local"))).contains(
                 URI.create("https://envoy.local"));
         assertThat(SchemeFallback.alternative(URI.create("https://192.0.2.1:8443"))).isEmpty();

@@ -108,12 +108,12 @@ class DailyLedgerTest {
     @Test
     void intervalsAcrossMidnightAreSplitByTimeAndLongGapsAreLeftOut() {
         List<Reading> rs = List.of(
-                sys("g1", DAY - H, 0.0, 0.0, 0.0),            // 2024-03-09 23:00
-                sys("g1", DAY - H / 2, 10.0, 10.0, 0.0),      // 23:30
-                sys("g1", DAY + H / 2, 110.0, 110.0, 0.0),    // 00:30 next day: 100 split 50/50
-                sys("g1", DAY + H, 130.0, 130.0, 0.0),        // 01:00
-                sys("g1", DAY + 20 * H, 330.0, 330.0, 0.0),   // 20:00 (same day: counted)
-                sys("g1", DAY + 24 * H, 340.0, 340.0, 0.0),   // 00:00 of 03-11 exactly: belongs to 03-10
+                sys("g1", DAY - H, 0.0, 0.0, 0.0), // 2024-03-09 23:00
+                sys("g1", DAY - H / 2, 10.0, 10.0, 0.0), // 23:30
+                sys("g1", DAY + H / 2, 110.0, 110.0, 0.0), // 00:30 next day: 100 split 50/50
+                sys("g1", DAY + H, 130.0, 130.0, 0.0), // 01:00
+                sys("g1", DAY + 20 * H, 330.0, 330.0, 0.0), // 20:00 (same day: counted)
+                sys("g1", DAY + 24 * H, 340.0, 340.0, 0.0), // 00:00 of 03-11 exactly: belongs to 03-10
                 sys("g1", DAY + 32 * H, 1340.0, 1340.0, 0.0)); // 08:00 of 03-11 from 00:00: same day
 
         List<LedgerDay> days = new DailyLedger(LedgerConfig.utc()).compute(rs);
@@ -144,14 +144,16 @@ class DailyLedgerTest {
         assertThat(days.get(0).producedKwh()).isEqualByComparingTo(bd("0.02"));
         assertThat(days.get(1).producedKwh()).isEqualByComparingTo(bd("0.01"));
         assertThat(days.get(1).zone()).isEqualTo("Europe/Berlin");
-        assertThat(days.get(1).selfConsumptionPct()).as("flat net counter: nothing exported").isEqualByComparingTo(bd("100"));
+        assertThat(days.get(1).selfConsumptionPct()).as("flat net counter: nothing exported")
+                .isEqualByComparingTo(bd("100"));
     }
 
     @Test
     void gatewaysAreSeparate() {
         List<Reading> rs = List.of(sys("a", DAY + H, 0.0, 0.0, 0.0), sys("b", DAY + H, 500.0, 0.0, 0.0),
                 sys("a", DAY + 2 * H, 10.0, 0.0, 0.0), sys("b", DAY + 2 * H, 520.0, 0.0, 0.0));
-        assertThat(new DailyLedger(LedgerConfig.utc()).compute(rs)).extracting(LedgerDay::gateway, LedgerDay::producedKwh)
+        assertThat(new DailyLedger(LedgerConfig.utc()).compute(rs))
+                .extracting(LedgerDay::gateway, LedgerDay::producedKwh)
                 .containsExactly(Tuple.tuple("a", bd("0.010000")),
                         Tuple.tuple("b", bd("0.020000")));
     }

@@ -64,7 +64,7 @@ class LedgerStoresIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void tableUpsertReplacesTheDay(String vendor) throws Exception {
         TestDatabases.TestDb db = TestDatabases.create(vendor, tmp);
         try (JdbcSink sink = new JdbcSink(db.config())) {

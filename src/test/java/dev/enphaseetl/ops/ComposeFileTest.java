@@ -35,7 +35,8 @@ class ComposeFileTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void load() throws IOException {
-        compose = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(COMPOSE));
+        compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(COMPOSE));
     }
 
     @SuppressWarnings("unchecked")

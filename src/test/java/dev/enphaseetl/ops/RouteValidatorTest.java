@@ -29,7 +29,7 @@ class RouteValidatorTest {
 
     @Test
     void everyRouteFileLoadsAndValidatesClean() throws IOException {
-        List<Path> files = RouteValidator.collect(new String[] {"routes"});
+        List<Path> files = RouteValidator.collect(new String[]{"routes"});
         assertThat(files).hasSizeGreaterThanOrEqualTo(5);
         RouteValidator v = new RouteValidator();
         assertThat(v.validate(files)).isEmpty();
@@ -37,7 +37,7 @@ class RouteValidatorTest {
 
     @Test
     void theYamlOutputExamplesValidateCleanNextToTheShippedRoutes() throws IOException {
-        List<Path> files = RouteValidator.collect(new String[] {"routes", "deploy/routes-examples"});
+        List<Path> files = RouteValidator.collect(new String[]{"routes", "deploy/routes-examples"});
         assertThat(files).anyMatch(f -> f.toString().contains("sink-mqtt"));
         assertThat(new RouteValidator().validate(files)).isEmpty();
     }
@@ -45,12 +45,13 @@ class RouteValidatorTest {
     @Test
     void routeIdsAreUniqueAndFollowTheNaming() throws IOException {
         RouteValidator v = new RouteValidator();
-        v.validate(RouteValidator.collect(new String[] {"routes"}));
+        v.validate(RouteValidator.collect(new String[]{"routes"}));
         List<String> ids = v.routeIds();
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
         assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-")
                 || Set.of("dispatch-polls", "retry-polls", "publish", "ledger-update", "status-line", "inbox-import",
-                "token-renewal").contains(id), "naming");
+                        "token-renewal").contains(id),
+                "naming");
         assertThat(ids).contains("dispatch-polls", "poll-gateway", "publish", "ledger-update");
         // one timer route per endpoint
         for (Endpoint e : Endpoint.values()) {
@@ -61,7 +62,7 @@ class RouteValidatorTest {
     @Test
     void commandPrintsOkAndExitsZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = RouteValidator.run(new String[] {"routes/"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int rc = RouteValidator.run(new String[]{"routes/"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err);
         assertThat(rc).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(countRouteFiles() + " files OK");
@@ -82,7 +83,8 @@ class RouteValidatorTest {
 
     @Test
     void unknownEndpointInTimerRouteIdIsReported() throws IOException {
-        Path f = brokenCopy("10-poll-timers.camel.yaml", "routeId: poll-ivp-pdm-energy", "routeId: poll-ivp-pdm-energie");
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "routeId: poll-ivp-pdm-energy",
+                "routeId: poll-ivp-pdm-energie");
         assertProblem(f, lineOf(f, "routeId: poll-ivp-pdm-energie"), "unknown endpoint 'ivp-pdm-energie'");
     }
 
@@ -120,13 +122,15 @@ class RouteValidatorTest {
     @Test
     void misspelledEndpointOptionIsReported() throws IOException {
         Path f = brokenCopy("20-poll-gateway.camel.yaml", "concurrentConsumers:", "concurentConsumers:");
-        assertProblem(f, lineOf(f, "concurentConsumers:"), "endpoint 'seda:poll': unknown option(s) [{concurentConsumers=");
+        assertProblem(f, lineOf(f, "concurentConsumers:"),
+                "endpoint 'seda:poll': unknown option(s) [{concurentConsumers=");
     }
 
     @Test
     void unknownComponentIsReported() throws IOException {
         Path f = brokenCopy("40-ledger.camel.yaml", "uri: timer:ledger-update", "uri: timr:ledger-update");
-        assertProblem(f, lineOf(f, "uri: timr:ledger-update"), "endpoint 'timr:ledger-update': No endpoint could be found");
+        assertProblem(f, lineOf(f, "uri: timr:ledger-update"),
+                "endpoint 'timr:ledger-update': No endpoint could be found");
     }
 
     @Test
@@ -150,8 +154,10 @@ class RouteValidatorTest {
     @Test
     void placeholderWithUnknownEndpointIsReported() throws IOException {
         // the template's placeholder enphase.poll.{{endpoint}}.period, filled in by the instance: the line of its value
-        Path f = brokenCopy("10-poll-timers.camel.yaml", "{name: endpoint, value: info}", "{name: endpoint, value: infos}");
-        assertProblem(f, lineOf(f, "value: infos}"), "unknown endpoint 'infos' in placeholder 'enphase.poll.infos.period'");
+        Path f = brokenCopy("10-poll-timers.camel.yaml", "{name: endpoint, value: info}",
+                "{name: endpoint, value: infos}");
+        assertProblem(f, lineOf(f, "value: infos}"),
+                "unknown endpoint 'infos' in placeholder 'enphase.poll.infos.period'");
     }
 
     @Test
@@ -160,7 +166,7 @@ class RouteValidatorTest {
         Path f = tmp.resolve("41-copy.camel.yaml");
         Files.copy(ROUTES.resolve("40-ledger.camel.yaml"), f);
         List<RouteValidator.Problem> problems = new RouteValidator().validate(RouteValidator.collect(
-                new String[] {tmp.toString()}));
+                new String[]{tmp.toString()}));
         assertThat(problems).anySatisfy(p -> {
             assertThat(p.file()).isEqualTo(f.toString());
             assertThat(p.line()).isEqualTo(lineOf(f, "id: ledger-update"));
@@ -172,7 +178,7 @@ class RouteValidatorTest {
     void brokenDirectoryExitsOne() throws IOException {
         brokenCopy("40-ledger.camel.yaml", "ref: ledgerUpdate", "ref: nope");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = RouteValidator.run(new String[] {tmp.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int rc = RouteValidator.run(new String[]{tmp.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err);
         assertThat(rc).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("40-ledger.camel.yaml:", "unknown bean 'nope'");
@@ -214,7 +220,7 @@ class RouteValidatorTest {
 
     private void assertProblem(Path file, int line, String message) throws IOException {
         List<RouteValidator.Problem> problems = new RouteValidator().validate(RouteValidator.collect(
-                new String[] {tmp.toString()}));
+                new String[]{tmp.toString()}));
         assertThat(problems).anySatisfy(p -> {
             assertThat(p.file()).isEqualTo(file.toString());
             assertThat(p.line()).isEqualTo(line);

@@ -19,8 +19,7 @@ import dev.enphaseetl.render.CsvRows;
 /** The convert command: line protocol or CSV on stdout, not-data and rejected payloads on stderr. */
 class ConverterTest {
 
-    private record Run(int status, String out, String err) {
-    }
+    private record Run(int status, String out, String err) {}
 
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

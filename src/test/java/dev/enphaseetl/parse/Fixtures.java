@@ -28,8 +28,7 @@ final class Fixtures {
     static final Path SEED = ROOT.resolve("seed");
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static List<Path> captureFolders() throws IOException {
         try (Stream<Path> s = Files.list(CAPTURES)) {

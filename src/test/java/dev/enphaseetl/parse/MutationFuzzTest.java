@@ -43,8 +43,7 @@ class MutationFuzzTest {
     private int rejected;
     private int accepted;
 
-    private record Payload(Path folder, Endpoint endpoint, String body) {
-    }
+    private record Payload(Path folder, Endpoint endpoint, String body) {}
 
     @Test
     void mutatedPayloadsNeverLeakOtherExceptionsNorUnrenderableReadings() throws Exception {
@@ -140,12 +139,12 @@ class MutationFuzzTest {
                 list.add(new Payload(folder, e.getKey(), Fixtures.read(e.getValue())));
             }
         }
-        String[][] seeds = { { "production.json", "PRODUCTION_JSON" }, { "production_details.json", "PRODUCTION_JSON" },
-                { "api_v1_production.json", "API_V1_PRODUCTION" },
-                { "api_v1_production_inverters.json", "API_V1_PRODUCTION_INVERTERS" },
-                { "ivp_meters.json", "IVP_METERS" }, { "ivp_meters_readings.json", "IVP_METERS_READINGS" },
-                { "ivp_pdm_energy.json", "IVP_PDM_ENERGY" }, { "ivp_livedata_status.json", "IVP_LIVEDATA_STATUS" },
-                { "ivp_meters_reports_consumption.json", "IVP_METERS_REPORTS_CONSUMPTION" } };
+        String[][] seeds = {{"production.json", "PRODUCTION_JSON"}, {"production_details.json", "PRODUCTION_JSON"},
+                {"api_v1_production.json", "API_V1_PRODUCTION"},
+                {"api_v1_production_inverters.json", "API_V1_PRODUCTION_INVERTERS"},
+                {"ivp_meters.json", "IVP_METERS"}, {"ivp_meters_readings.json", "IVP_METERS_READINGS"},
+                {"ivp_pdm_energy.json", "IVP_PDM_ENERGY"}, {"ivp_livedata_status.json", "IVP_LIVEDATA_STATUS"},
+                {"ivp_meters_reports_consumption.json", "IVP_METERS_REPORTS_CONSUMPTION"}};
         for (String[] s : seeds) {
             list.add(new Payload(null, Endpoint.valueOf(s[1]), Fixtures.read(Fixtures.SEED.resolve(s[0]))));
         }
@@ -189,7 +188,7 @@ class MutationFuzzTest {
         var m = Pattern.compile("(?<=[:\\[,]\\s{0,8})-?[0-9][0-9.eE+-]*").matcher(body);
         List<int[]> spans = new ArrayList<>();
         while (m.find()) {
-            spans.add(new int[] { m.start(), m.end() });
+            spans.add(new int[]{m.start(), m.end()});
         }
         if (spans.isEmpty()) {
             return body;

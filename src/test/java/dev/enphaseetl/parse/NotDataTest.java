@@ -46,7 +46,7 @@ class NotDataTest {
 
     @Test
     void authAndMissingStatusesAreNotData() {
-        for (int status : new int[] { 401, 403, 404 }) {
+        for (int status : new int[]{401, 403, 404}) {
             assertThat(thrown(Endpoint.IVP_METERS, status, "{}")).isInstanceOf(NotDataException.class)
                     .hasMessageContaining(Integer.toString(status));
         }

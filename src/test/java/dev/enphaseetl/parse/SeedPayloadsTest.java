@@ -232,7 +232,7 @@ class SeedPayloadsTest {
             assertThat(total.time()).isEqualTo(t);
             assertThat(total.field("active_power_w")).isEqualTo(d(j, "agg_p_mw") / 1000);
             assertThat(total.field("apparent_power_va")).isEqualTo(d(j, "agg_s_mva") / 1000);
-            String[] ph = { "a", "b", "c" };
+            String[] ph = {"a", "b", "c"};
             for (int i = 0; i < 3; i++) {
                 Reading p = one(out, "livedata", Map.of("source", s, "phase", "L" + (i + 1)));
                 assertThat(p.field("active_power_w")).isEqualTo(d(j, "agg_p_ph_" + ph[i] + "_mw") / 1000);

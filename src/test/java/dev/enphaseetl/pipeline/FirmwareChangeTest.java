@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.gateway.GatewayTarget;
@@ -21,7 +23,6 @@ import dev.enphaseetl.parse.DefaultPayloadParser;
 import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.parse.GatewayState;
 import dev.enphaseetl.testing.MutableClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** A firmware update seen in /info makes the pipeline detect the gateway's endpoints anew. */
 class FirmwareChangeTest {

@@ -68,7 +68,7 @@ class LineProtocolTest {
 
     @Test
     void fieldsAreAlwaysFloatsAndRoundTripExactly() {
-        for (double v : new double[] { 0.0, 5.0, -3.0, 0.1, 1608426.912, 1e-7, 123456789012.5, 2.5e20, -0.025 }) {
+        for (double v : new double[]{0.0, 5.0, -3.0, 0.1, 1608426.912, 1e-7, 123456789012.5, 2.5e20, -0.025}) {
             String text = LineProtocol.formatFloat(v);
             assertThat(text).as("float literal for %s", v).matches("-?[0-9]+(\\.[0-9]+)?(e-?[0-9]+)?")
                     .satisfiesAnyOf(t -> assertThat(t).contains("."), t -> assertThat(t).contains("e"));

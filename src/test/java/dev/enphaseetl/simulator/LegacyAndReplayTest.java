@@ -100,7 +100,8 @@ class LegacyAndReplayTest {
                 SimulatorConfig.builder().captureDir(badAuth).legacyDigest(false).build())) {
             sim.start();
             String base = sim.baseUrl(0, false);
-            JsonNode log = new ObjectMapper().readTree(badAuth.resolve("api_v1_production_inverters_log.json").toFile());
+            JsonNode log = new ObjectMapper()
+                    .readTree(badAuth.resolve("api_v1_production_inverters_log.json").toFile());
             HttpResponse<String> r = TestHttp.get(base + "/api/v1/production/inverters");
             assertThat(r.statusCode()).isEqualTo(log.get("code").asInt());
             assertThat(r.body()).isEqualTo(Files.readString(badAuth.resolve("api_v1_production_inverters")));

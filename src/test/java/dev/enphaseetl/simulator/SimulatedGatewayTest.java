@@ -93,7 +93,7 @@ class SimulatedGatewayTest {
             }
             assertThat((double) sum).isCloseTo(modelSum, within(gw.inverterCount() * 0.5));
 
-            for (JsonNode e : new JsonNode[] { p.at("/production/1"), p.at("/consumption/0"), p.at("/consumption/1") }) {
+            for (JsonNode e : new JsonNode[]{p.at("/production/1"), p.at("/consumption/0"), p.at("/consumption/1")}) {
                 assertLinesSum(e, e.get("lines"), "wNow", "whLifetime", "whToday", "whLastSevenDays");
             }
             for (JsonNode r : gw.json(Endpoint.IVP_METERS_READINGS, t)) {
@@ -122,7 +122,7 @@ class SimulatedGatewayTest {
             JsonNode prod = p.at("/production/1");
             JsonNode total = p.at("/consumption/0");
             JsonNode net = p.at("/consumption/1");
-            for (String f : new String[] { "wNow", "whLifetime", "whToday", "whLastSevenDays" }) {
+            for (String f : new String[]{"wNow", "whLifetime", "whToday", "whLastSevenDays"}) {
                 assertThat(net.get(f).asDouble()).as(f)
                         .isCloseTo(total.get(f).asDouble() - prod.get(f).asDouble(), within(EPS));
             }
@@ -161,7 +161,8 @@ class SimulatedGatewayTest {
         for (Endpoint e : Endpoint.values()) {
             assertThat(twin.body(e, t)).as(e.id()).isEqualTo(gw.body(e, t));
             if (e != Endpoint.INFO) {
-                assertThat(gw.body(e, t)).as("plain decimals in " + e.id()).doesNotContainPattern("[0-9][eE][-+]?[0-9]");
+                assertThat(gw.body(e, t)).as("plain decimals in " + e.id())
+                        .doesNotContainPattern("[0-9][eE][-+]?[0-9]");
             }
             Instant sameMinute = gw.meterTime(t).plusSeconds(59);
             assertThat(gw.body(e, sameMinute)).as(e.id()).isEqualTo(gw.body(e, t));

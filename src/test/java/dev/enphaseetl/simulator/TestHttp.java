@@ -19,26 +19,21 @@ final class TestHttp {
     static final HttpClient CLIENT = HttpClient.newBuilder().sslContext(trustAll())
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestHttp() {
-    }
+    private TestHttp() {}
 
     static SSLContext trustAll() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] { new X509TrustManager() {
+            ctx.init(null, new TrustManager[]{new X509TrustManager() {
                 @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
                 @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
                 @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            } }, new SecureRandom());
+                public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+            }}, new SecureRandom());
             return ctx;
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -38,7 +38,8 @@ class CamelWiringIT {
     void beanStepsAndInfluxdbEndpoint() throws Exception {
         ItSupport.requireServer("InfluxDB", 8086);
         String db = ItSupport.uniqueDatabaseName();
-        try (InfluxSink influx = new InfluxSink(InfluxSinkConfig.of("http://127.0.0.1:8086", db).withCreateDatabase(true));
+        try (InfluxSink influx = new InfluxSink(
+                InfluxSinkConfig.of("http://127.0.0.1:8086", db).withCreateDatabase(true));
                 CamelContext camel = new DefaultCamelContext()) {
             LineProtocolFileSink files = new LineProtocolFileSink(FileSinkConfig.lineProtocol(data));
             camel.getRegistry().bind("influxSink", influx);

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class ItSupport {
 
-    private ItSupport() {
-    }
+    private ItSupport() {}
 
     public static boolean skipRequested() {
         return System.getProperty("enphase.it.skip") != null;

@@ -11,8 +11,7 @@ public final class TestReadings {
     public static final String GATEWAY = "122233344455";
     public static final long T0 = 1_700_000_000L; // 2023-11-14T22:13:20Z
 
-    private TestReadings() {
-    }
+    private TestReadings() {}
 
     public static List<Reading> batch(long t0, int polls) {
         List<Reading> out = new ArrayList<>();

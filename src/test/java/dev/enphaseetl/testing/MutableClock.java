@@ -29,9 +29,7 @@ public final class MutableClock extends Clock {
     }
 
     @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+    public ZoneId getZone() { return ZoneOffset.UTC; }
 
     @Override
     public Clock withZone(ZoneId zone) {

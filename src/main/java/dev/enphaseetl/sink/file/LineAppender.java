@@ -24,8 +24,7 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class LineAppender {
 
-    private LineAppender() {
-    }
+    private LineAppender() {}
 
     /**
      * @param header written first if the file is new or empty (may be null); must end with a newline
@@ -51,8 +50,7 @@ public final class LineAppender {
         return headerWritten;
     }
 
-    private static final ConcurrentMap<Path, Object> IN_JVM =
-            new ConcurrentHashMap<>();
+    private static final ConcurrentMap<Path, Object> IN_JVM = new ConcurrentHashMap<>();
 
     private static boolean write(Path file, String header, String block) throws IOException {
         boolean headerWritten = false;

@@ -31,8 +31,7 @@ final class InfluxErrors {
     private static final Pattern TYPE_CONFLICT = Pattern.compile(
             "input field \\\\?\"(.+?)\\\\?\" on measurement \\\\?\"(.+?)\\\\?\" is type (\\w+)");
 
-    private InfluxErrors() {
-    }
+    private InfluxErrors() {}
 
     static SinkException classify(RuntimeException e, int status, List<String> lines, Redactor redactor) {
         String server = redactor.redact(e.getMessage());
@@ -42,7 +41,8 @@ final class InfluxErrors {
                     + redactor.redact(cause.getMessage()), null);
         }
         if (status >= 500 || status == 429) {
-            return new TransientSinkException("InfluxDB is temporarily unable to write (HTTP " + status + "): " + server,
+            return new TransientSinkException(
+                    "InfluxDB is temporarily unable to write (HTTP " + status + "): " + server,
                     null);
         }
         if (status == 401 || status == 403 || status == 404
@@ -51,7 +51,8 @@ final class InfluxErrors {
                     + "), data kept for retry: " + server, null);
         }
         List<String> rejected = rejectedLines(server, lines);
-        String which = rejected.isEmpty() ? "the server did not say which lines"
+        String which = rejected.isEmpty()
+                ? "the server did not say which lines"
                 : rejected.size() + " of " + lines.size() + " lines rejected";
         return new PermanentSinkException("InfluxDB rejected the batch (HTTP " + status + "; " + which + "): " + server,
                 rejected, null);

@@ -15,8 +15,7 @@ import dev.enphaseetl.model.Reading;
  */
 public final class InfluxPoints {
 
-    private InfluxPoints() {
-    }
+    private InfluxPoints() {}
 
     public static BatchPoints toBatchPoints(String database, String retentionPolicy, List<Reading> readings) {
         BatchPoints.Builder b = BatchPoints.database(database).precision(TimeUnit.SECONDS);

@@ -13,6 +13,7 @@ import dev.enphaseetl.delivery.Redactor;
 import dev.enphaseetl.delivery.SinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.LineProtocol;
+
 import okhttp3.OkHttpClient;
 
 /**

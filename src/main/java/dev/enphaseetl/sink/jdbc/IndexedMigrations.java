@@ -100,23 +100,15 @@ final class IndexedMigrations implements ResourceProvider {
         }
 
         @Override
-        public String getAbsolutePath() {
-            return FOLDER + "/" + file;
-        }
+        public String getAbsolutePath() { return FOLDER + "/" + file; }
 
         @Override
-        public String getAbsolutePathOnDisk() {
-            return FOLDER + "/" + file;
-        }
+        public String getAbsolutePathOnDisk() { return FOLDER + "/" + file; }
 
         @Override
-        public String getFilename() {
-            return file;
-        }
+        public String getFilename() { return file; }
 
         @Override
-        public String getRelativePath() {
-            return file;
-        }
+        public String getRelativePath() { return file; }
     }
 }

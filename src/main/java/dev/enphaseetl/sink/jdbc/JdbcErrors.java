@@ -18,8 +18,7 @@ import dev.enphaseetl.delivery.TransientSinkException;
  */
 final class JdbcErrors {
 
-    private JdbcErrors() {
-    }
+    private JdbcErrors() {}
 
     static boolean isTransient(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {

@@ -182,7 +182,8 @@ public class JdbcSink implements AutoCloseable {
      */
     public List<Reading> read(String measurement, long fromInclusive, long toExclusive) {
         SqlTable table = SqlTable.of(Schema.find(measurement)
-                .orElseThrow(() -> new IllegalArgumentException("measurement " + measurement + " is not in the schema")));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("measurement " + measurement + " is not in the schema")));
         String sql = "SELECT " + String.join(", ", table.columns()) + " FROM " + table.name()
                 + " WHERE time >= ? AND time < ? ORDER BY time, " + String.join(", ", table.tagColumns());
         return withConnection((c, d) -> {

@@ -16,8 +16,7 @@ public final class SchemaMigrator {
 
     public static final String LOCATION = "classpath:db/migration/common";
 
-    private SchemaMigrator() {
-    }
+    private SchemaMigrator() {}
 
     public static MigrateResult migrate(JdbcSinkConfig config) {
         ClassLoader loader = SchemaMigrator.class.getClassLoader();

@@ -53,7 +53,8 @@ public enum SqlDialect {
                     .collect(Collectors.joining(", "));
         }
         return insert + " ON CONFLICT (" + String.join(", ", key) + ") DO UPDATE SET " + update.stream()
-                .map(c -> c + " = " + (keepKnown ? "COALESCE(excluded." + c + ", " + table + "." + c + ")"
+                .map(c -> c + " = " + (keepKnown
+                        ? "COALESCE(excluded." + c + ", " + table + "." + c + ")"
                         : "excluded." + c))
                 .collect(Collectors.joining(", "));
     }

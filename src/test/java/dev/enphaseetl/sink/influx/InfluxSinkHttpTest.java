@@ -26,8 +26,7 @@ import dev.enphaseetl.sink.TestReadings;
 /** Request shape and status classification against a stub HTTP server (no InfluxDB needed). */
 class InfluxSinkHttpTest {
 
-    record Seen(String query, String authorization, String encoding, String body) {
-    }
+    record Seen(String query, String authorization, String encoding, String body) {}
 
     private HttpServer server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -52,7 +51,8 @@ class InfluxSinkHttpTest {
         byte[] body = "gzip".equals(enc) ? new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes() : raw;
         seen.add(new Seen(ex.getRequestURI().getRawQuery(), ex.getRequestHeaders().getFirst("Authorization"), enc,
                 new String(body, StandardCharsets.UTF_8)));
-        byte[] resp = status == 204 ? new byte[0]
+        byte[] resp = status == 204
+                ? new byte[0]
                 : ("{\"error\":\"" + error.replace("\"", "\\\"") + "\"}").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json");
         ex.sendResponseHeaders(status, status == 204 ? -1 : resp.length);

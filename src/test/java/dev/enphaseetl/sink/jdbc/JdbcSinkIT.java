@@ -50,7 +50,7 @@ class JdbcSinkIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void deliversExactValuesAndRedeliveryDoesNotDuplicate(String vendor) throws Exception {
         open(vendor);
         List<Reading> batch = TestReadings.batch(TestReadings.T0, 5);
@@ -67,7 +67,7 @@ class JdbcSinkIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void readBackReturnsTheDeliveredReadings(String vendor) throws Exception {
         open(vendor);
         List<Reading> batch = TestReadings.batch(TestReadings.T0, 4);
@@ -82,7 +82,7 @@ class JdbcSinkIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "postgresql", "mariadb" })
+    @ValueSource(strings = {"postgresql", "mariadb"})
     void reconnectsAfterTheServerDroppedTheConnection(String vendor) throws Exception {
         open(vendor);
         sink.deliver(TestReadings.batch(TestReadings.T0, 1));
@@ -112,7 +112,7 @@ class JdbcSinkIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void upsertUpdatesValuesAndAbsentFieldsKeepTheirValue(String vendor) throws Exception {
         open(vendor);
         Reading first = Reading.of("system", TestReadings.T0).tag("gateway", "g1").field("production_w", 10.5)
@@ -124,7 +124,8 @@ class JdbcSinkIT {
 
         assertThat(fetch(second)).isEqualTo(Map.of("production_w", 11.75, "net_w", -3.25));
         assertThat(counts().get("system")).isEqualTo(1L);
-        try (Connection c = connect(); Statement s = c.createStatement();
+        try (Connection c = connect();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT time_utc FROM system")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("2023-11-14T22:13:20Z");
@@ -132,7 +133,7 @@ class JdbcSinkIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "sqlite", "postgresql", "mariadb" })
+    @ValueSource(strings = {"sqlite", "postgresql", "mariadb"})
     void unknownMeasurementIsPermanentAndWritesNothing(String vendor) throws Exception {
         open(vendor);
         List<Reading> batch = List.of(TestReadings.batch(TestReadings.T0, 1).get(0),
@@ -144,9 +145,10 @@ class JdbcSinkIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "postgresql", "mariadb" })
+    @ValueSource(strings = {"postgresql", "mariadb"})
     void unreachableServerIsTransientWithoutSecret(String vendor) throws Exception {
-        String url = vendor.equals("postgresql") ? "jdbc:postgresql://127.0.0.1:9/x?connectTimeout=2"
+        String url = vendor.equals("postgresql")
+                ? "jdbc:postgresql://127.0.0.1:9/x?connectTimeout=2"
                 : "jdbc:mariadb://127.0.0.1:9/x?connectTimeout=2000";
         try (JdbcSink down = new JdbcSink(new JdbcSinkConfig(url, "u", "top-secret-pw"))) {
             assertThatThrownBy(() -> down.deliver(TestReadings.batch(TestReadings.T0, 1)))

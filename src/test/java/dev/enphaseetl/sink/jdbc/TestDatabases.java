@@ -11,11 +11,9 @@ import dev.enphaseetl.sink.ItSupport;
 /** Creates and drops a uniquely named database per test on the real servers (or a SQLite file). */
 public final class TestDatabases {
 
-    public record TestDb(JdbcSinkConfig config, Runnable drop) {
-    }
+    public record TestDb(JdbcSinkConfig config, Runnable drop) {}
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     public static TestDb create(String vendor, Path tmp) throws SQLException {
         String name = ItSupport.uniqueDatabaseName();
