@@ -31,6 +31,12 @@ public class EmbeddedSimulator {
             SimulatorConfig.Builder b = SimulatorConfig.builder().httpPort(-1).httpsPort(c.httpsPort())
                     .gatewayCount(c.gateways()).seed(c.seed());
             c.captures().ifPresent(dir -> b.captureDir(java.nio.file.Path.of(dir)));
+            if (c.clockStart().isPresent() || c.speed() != 1) {
+                if (!(c.speed() > 0)) {
+                    throw new IllegalArgumentException("enphase.simulator.speed must be positive, not " + c.speed());
+                }
+                b.clock(SimClocks.accelerated(c.clockStart().orElse(java.time.Instant.now()), c.speed()));
+            }
             simulator = new GatewaySimulator(b.build());
             simulator.start();
         }
