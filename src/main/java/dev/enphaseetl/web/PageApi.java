@@ -74,12 +74,16 @@ public class PageApi {
         return out;
     }
 
-    /** The battery's state of charge: the aggregate of /ivp/ensemble, else /ivp/livedata, else production.json. */
+    /**
+     * The battery's state of charge: the aggregate of /ivp/ensemble, else /ivp/livedata (which reports zeros when
+     * there is no battery, so only with stored energy or charge), else production.json's storage with active units.
+     */
     private Optional<Double> soc(String gateway) throws SQLException {
-        for (String[] source : new String[][] {{"battery_aggregate", null}, {"livedata_battery", null},
-                {"storage", "soc_pct IS NOT NULL"}}) {
-            Optional<Map<String, Object>> row = archive.latest(source[0], gateway, List.of("soc_pct"),
-                    source[1] == null ? "soc_pct IS NOT NULL" : source[1]);
+        String[][] sources = {{"battery_aggregate", "soc_pct IS NOT NULL"},
+            {"livedata_battery", "soc_pct IS NOT NULL AND (soc_pct > 0 OR encharge_energy_wh > 0 OR acb_energy_wh > 0)"},
+            {"storage", "soc_pct IS NOT NULL AND active_count > 0"}};
+        for (String[] source : sources) {
+            Optional<Map<String, Object>> row = archive.latest(source[0], gateway, List.of("soc_pct"), source[1]);
             if (row.isPresent()) {
                 return Optional.of((Double) row.get().get("soc_pct"));
             }

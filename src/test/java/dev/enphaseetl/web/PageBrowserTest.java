@@ -38,7 +38,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The page in a real browser (headless Chromium) against the whole pipeline running on the built-in simulator, whose
- * clock starts just before yesterday (UTC) and runs 720 times faster than real time: yesterday passes in two minutes
+ * clock starts six simulated hours before yesterday (UTC) and runs 720 times faster than real time: yesterday passes in two minutes
  * and the ledger (which recomputes yesterday and today) covers it. Sinks: SQLite (the archive the page reads), line
  * protocol files and a private InfluxDB that the test stops.
  * <p>
@@ -56,6 +56,8 @@ class PageBrowserTest {
     static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
     static final Instant DAY_START = DAY.atStartOfDay(ZoneOffset.UTC).toInstant();
     static final Instant DAY_END = DAY_START.plus(Duration.ofDays(1));
+    /** The simulator's clock starts when the application boots: 6 simulated hours are 30 s for the boot to finish. */
+    static final Duration LEAD = Duration.ofHours(6);
 
     static String value(String key, java.util.function.Supplier<String> initial) {
         synchronized (System.getProperties()) {
@@ -83,7 +85,7 @@ class PageBrowserTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> m = new HashMap<>();
             m.put("enphase.data-dir", DATA.toString());
-            m.put("enphase.simulator.clock-start", DAY_START.minus(Duration.ofMinutes(30)).toString());
+            m.put("enphase.simulator.clock-start", DAY_START.minus(LEAD).toString());
             m.put("enphase.simulator.speed", Double.toString(SPEED));
             m.put("enphase.poll.first-delay", "200");
             m.put("enphase.poll.production-json.period", "1s");
@@ -135,6 +137,8 @@ class PageBrowserTest {
         long after = DAY_END.plus(Duration.ofMinutes(40)).getEpochSecond();
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> newest(gateway) > after);
+        assertThat(oldest(gateway)).as("the first reading comes before the simulated day (else the boot took longer"
+                + " than %s of simulated time)", LEAD).isLessThan(DAY_START.getEpochSecond());
         ledger.recomputeRecent();
 
         ChromeDriver driver = Browser.start(1280, 2600);
@@ -236,8 +240,16 @@ class PageBrowserTest {
     }
 
     private static long newest(String gateway) throws Exception {
-        try (Connection c = archive();
-                PreparedStatement ps = c.prepareStatement("SELECT MAX(time) FROM system WHERE gateway = ?")) {
+        return time("MAX", gateway);
+    }
+
+    private static long oldest(String gateway) throws Exception {
+        return time("MIN", gateway);
+    }
+
+    private static long time(String aggregate, String gateway) throws Exception {
+        try (Connection c = archive(); PreparedStatement ps = c.prepareStatement("SELECT " + aggregate + "(time)"
+                + " FROM system WHERE gateway = ?")) {
             ps.setString(1, gateway);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
