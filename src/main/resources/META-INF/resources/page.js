@@ -186,7 +186,9 @@
       const y = r * rowH;
       ctx.fillStyle = '#6b7280';
       ctx.textBaseline = 'middle';
-      ctx.fillText(serial.length > 12 && label < 100 ? '…' + serial.slice(-8) : serial, 2, y + rowH / 2);
+      let name = serial;
+      while (name.length > 4 && ctx.measureText(name).width > label - 6) name = '…' + name.slice(2);
+      ctx.fillText(name, 2, y + rowH / 2);
       ctx.fillStyle = '#f1f2f4';
       ctx.fillRect(label, y + 1, plotW, rowH - 2);
       inv.watts[r].forEach((v, i) => {
@@ -234,10 +236,13 @@
     }
     const bars = (align) => uPlot.paths.bars({ size: [0.4, 40], align });
     const kwhV = (u, v) => v === null || v === undefined ? '–' : v.toFixed(2) + ' kWh';
-    const pad = (key === 'day' ? 86400 : 86400 * 31) * 0.6;
+    // at least two weeks (or six months) on the axis, so that a young archive's few bars keep a sensible width
+    const unit = key === 'day' ? 86400 : 86400 * 30.4, lastX = xs[xs.length - 1];
+    const firstX = Math.min(xs[0], lastX - (key === 'day' ? 13 : 5) * unit);
     chart('ledger', $('ledger-chart'), {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
-      scales: { x: { time: true, range: () => [xs[0] - pad, xs[xs.length - 1] + pad] }, pct: { range: [0, 100] } },
+      scales: { x: { time: true, range: () => [firstX - unit * 0.6, lastX + unit * 0.6] },
+        y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] }, pct: { range: [0, 100] } },
       series: [{ value: (u, v) => v === null ? '' : new Date(v * 1000).toISOString().slice(0, key === 'day' ? 10 : 7) },
         { label: 'Produced', fill: COLORS.produced, stroke: COLORS.produced, paths: bars(-1), points: { show: false }, value: kwhV },
         { label: 'Consumed', fill: COLORS.consumed, stroke: COLORS.consumed, paths: bars(1), points: { show: false }, value: kwhV },

@@ -77,7 +77,9 @@ class PageQueryTest {
                 .containsEntry("incomplete", false)
                 // (20 - 16) / 20, not the mean of the days' 37.5 % and 8.33 %
                 .containsEntry("self_sufficiency_pct", 20.0).containsEntry("self_consumption_pct", 33.33);
-        Map<String, Object> july = months.get(2);
+        Map<String, Object> july = months.get(1);
+        assertThat(july).containsEntry("month", "2024-07");
+        assertThat(months.get(2)).containsEntry("gateway", "other").containsEntry("produced_kwh", 1.0);
         assertThat(july).containsEntry("incomplete", true).containsEntry("consumed_kwh", null)
                 .containsEntry("self_sufficiency_pct", null);
         assertThat(LedgerMonths.share(0.0, 0.0)).isNull();

@@ -48,6 +48,10 @@ class WebAccessTest {
         assertThat(access.decide("10.0.0.5", "/", "Basic " + Base64.getEncoder().encodeToString(
                 "s3cret".getBytes(StandardCharsets.UTF_8)))).as("no colon: no password").isEqualTo(Decision.ASK_PASSWORD);
         assertThat(access.decide("10.0.0.5", "/", "Digest s3cret")).isEqualTo(Decision.ASK_PASSWORD);
+        WebAccess umlaut = new WebAccess(LOOPBACK, Optional.of("pä55:w0rd"), false, false);
+        assertThat(umlaut.decide("10.0.0.5", "/", "Basic " + Base64.getEncoder().encodeToString(
+                "me:pä55:w0rd".getBytes(StandardCharsets.UTF_8)))).as("UTF-8, colon in the password")
+                .isEqualTo(Decision.ALLOW);
     }
 
     @Test
