@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotently installs and starts the servers the integration tests need:
-# InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306), Mosquitto (127.0.0.1:1883).
+# InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306), Mosquitto (127.0.0.1:1883),
+# and Chromium with chromedriver for the page's browser tests.
 # Also installs, best effort, LibreOffice Calc and docker-compose for the spreadsheet and compose-syntax tests.
 # Safe to run repeatedly; exits non-zero with a clear message if a server does not come up.
 set -euo pipefail
@@ -41,6 +42,14 @@ if ! influx_ping >/dev/null 2>&1; then
         || die "could not start influxd"
 fi
 wait_for "InfluxDB (127.0.0.1:8086)" influx_ping
+
+# --- Chromium + chromedriver (the page's browser tests, dev.enphaseetl.web.PageBrowserTest) -----------------------
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    log "installing chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || die "apt-get update failed"
+    apt-get install -y -qq chromium chromium-driver >/dev/null || die "apt-get install chromium chromium-driver failed"
+fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432; }

@@ -37,6 +37,31 @@ public interface EnphaseConfig {
 
     Inbox inbox();
 
+    Web web();
+
+    /** The page at {@code /}, its JSON API under {@code /api/} and who may see them (docs/page.md). */
+    interface Web {
+        /**
+         * Clients served without a password: IP addresses or CIDR ranges (literals only, no host names). Default:
+         * loopback. Everyone else needs {@link #password()}; without one they are refused.
+         */
+        @WithDefault("127.0.0.0/8,::1")
+        List<String> trusted();
+
+        /** Lets other clients in: HTTP basic auth (any user name) or {@code Authorization: Bearer <password>}. */
+        Optional<String> password();
+
+        /** {@code /q/metrics} answers every client (a Prometheus on another host), without a password. */
+        @WithName("metrics-open")
+        @WithDefault("false")
+        boolean metricsOpen();
+
+        /** {@code /q/health} answers every client (a container orchestrator's probe), without a password. */
+        @WithName("health-open")
+        @WithDefault("false")
+        boolean healthOpen();
+    }
+
     interface Inbox {
         /** How often the inbox is scanned, in milliseconds. */
         @WithDefault("2000")
@@ -409,5 +434,16 @@ public interface EnphaseConfig {
          * {@code NAME_log.json}) to serve instead of simulated values: the whole pipeline runs on a real device's data.
          */
         Optional<String> captures();
+
+        /**
+         * Start the simulator's clock at this instant (ISO-8601, e.g. {@code 2024-06-21T00:00:00Z}) instead of now:
+         * together with {@link #speed()} a whole simulated day passes in minutes (demos, the page's browser test).
+         */
+        @WithName("clock-start")
+        Optional<java.time.Instant> clockStart();
+
+        /** How many times faster than real time the simulator's clock runs (1 = real time). */
+        @WithDefault("1")
+        double speed();
     }
 }

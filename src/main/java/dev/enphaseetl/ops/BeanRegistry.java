@@ -47,7 +47,8 @@ public final class BeanRegistry {
             Map.entry("statusLine", "dev.enphaseetl.status.StatusLine"),
             Map.entry("inboxImport", "dev.enphaseetl.pipeline.InboxImport"),
             Map.entry("inboxOrder", "dev.enphaseetl.pipeline.InboxImport$Order"),
-            Map.entry("payloadParser", "dev.enphaseetl.parse.DefaultPayloadParser"));
+            Map.entry("payloadParser", "dev.enphaseetl.parse.DefaultPayloadParser"),
+            Map.entry("pageApi", "dev.enphaseetl.web.PageApi"));
 
     private static final String ROOT = "dev/enphaseetl";
 

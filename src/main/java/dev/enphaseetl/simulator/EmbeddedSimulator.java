@@ -2,6 +2,7 @@ package dev.enphaseetl.simulator;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,12 @@ public class EmbeddedSimulator implements GatewaySource {
             SimulatorConfig.Builder b = SimulatorConfig.builder().httpPort(-1).httpsPort(c.httpsPort())
                     .gatewayCount(c.gateways()).seed(c.seed());
             c.captures().ifPresent(dir -> b.captureDir(Path.of(dir)));
+            if (c.clockStart().isPresent() || c.speed() != 1) {
+                if (!(c.speed() > 0)) {
+                    throw new IllegalArgumentException("enphase.simulator.speed must be positive, not " + c.speed());
+                }
+                b.clock(SimClocks.accelerated(c.clockStart().orElse(Instant.now()), c.speed()));
+            }
             simulator = new GatewaySimulator(b.build());
             simulator.start();
         }

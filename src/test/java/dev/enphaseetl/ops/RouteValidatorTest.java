@@ -48,7 +48,7 @@ class RouteValidatorTest {
         v.validate(RouteValidator.collect(new String[]{"routes"}));
         List<String> ids = v.routeIds();
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
-        assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-")
+        assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-") || id.startsWith("page-api-")
                 || Set.of("dispatch-polls", "retry-polls", "publish", "ledger-update", "status-line", "inbox-import",
                         "token-renewal").contains(id),
                 "naming");
