@@ -157,7 +157,8 @@ public final class RouteValidator {
         // templates first: an instance may use a template of another file
         texts.forEach(this::collectTemplates);
         texts.forEach(this::validateText);
-        return List.copyOf(problems);
+        // a template's step is checked once per instance: the same problem is reported once
+        return problems.stream().distinct().toList();
     }
 
     private void collectTemplates(String file, String text) {

@@ -59,6 +59,9 @@ public class Sinks {
      */
     public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (e instanceof PermanentSinkException && exchange.getProperty(SpoolEntries.READINGS) == null) {
+            return; // the spool entry itself is unreadable, not the sink: parked and logged by sinkDeadLetters
+        }
         failed(sinkName(exchange), e, readings(exchange).size());
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.component.timer.TimerEndpoint;
 import org.junit.jupiter.api.Test;
 
@@ -116,5 +118,17 @@ class EditedRoutesTest {
         TimerEndpoint tokens = (TimerEndpoint) camel.getRoute("token-renewal").getEndpoint();
         assertThat(tokens.getPeriod()).isEqualTo(60_000L);
         assertThat(camel.getRouteController().getRouteStatus("token-renewal")).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void thePollQueueHasTheConfiguredCapacityOnEveryEndpoint() {
+        int configured = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("enphase.poll.queue-size", Integer.class);
+        List<SedaEndpoint> queues = camel.getEndpoints().stream().filter(SedaEndpoint.class::isInstance)
+                .map(SedaEndpoint.class::cast).toList();
+        assertThat(queues).isNotEmpty();
+        assertThat(queues).allSatisfy(q -> assertThat(q.getSize()).isEqualTo(configured));
+        assertThat(((SedaEndpoint) camel.getRoute("poll-gateway").getEndpoint()).getQueue().remainingCapacity())
+                .isGreaterThanOrEqualTo(configured - 1000);
     }
 }
