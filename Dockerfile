@@ -11,7 +11,7 @@ COPY .mvn .mvn
 COPY tooling tooling
 RUN chmod +x mvnw && ./mvnw -B -q -Dservices.skip=true dependency:go-offline || true
 COPY src src
-RUN ./mvnw -B -DskipTests -Dservices.skip=true -Dformat.skip=true package
+RUN ./mvnw -B -DskipTests -Dformat.skip=true -Dservices.skip=true package
 
 # ---- run ----
 FROM eclipse-temurin:17-jre
