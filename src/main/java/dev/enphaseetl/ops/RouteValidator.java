@@ -79,6 +79,8 @@ public final class RouteValidator {
 
     /** Route templates of all files by id, collected before the files are checked. */
     private final Map<String, Template> templates = new LinkedHashMap<>();
+    /** The text of each file that defines a route template, so that Camel can load another file's instances. */
+    private final Map<String, String> templateFiles = new LinkedHashMap<>();
     /** True while walking a routeTemplate: its endpoints are checked per instance, with the values filled in. */
     private boolean inTemplate;
 
@@ -183,6 +185,7 @@ public final class RouteValidator {
                     }
                 }
                 templates.putIfAbsent(scalar(get(t, "id")), new Template(scalar(get(t, "id")), file, defaults, route));
+                templateFiles.put(file, text);
             }
         }
     }
@@ -391,6 +394,7 @@ public final class RouteValidator {
             }
         } else if (node instanceof ScalarNode sc) {
             checkPlaceholders(file, sc);
+            checkBeanUri(file, sc);
         }
     }
 
@@ -426,11 +430,16 @@ public final class RouteValidator {
             }
         } else if (node instanceof ScalarNode sc) {
             checkPlaceholders(file, sc);
-            String v = sc.getValue();
-            if (v.startsWith("bean:") || v.startsWith("ref:")) {
-                String name = v.substring(v.indexOf(':') + 1).split("[?:]")[0];
-                checkBeanName(file, sc, name);
-            }
+            checkBeanUri(file, sc);
+        }
+    }
+
+    /** A {@code bean:NAME} or {@code ref:NAME} endpoint names a bean that exists. */
+    private void checkBeanUri(String file, ScalarNode sc) {
+        String v = sc.getValue();
+        if (v.startsWith("bean:") || v.startsWith("ref:")) {
+            String name = v.substring(v.indexOf(':') + 1).split("[?:]")[0];
+            checkBeanName(file, sc, name);
         }
     }
 
@@ -540,6 +549,16 @@ public final class RouteValidator {
 
     private void loadWithCamel(String file, String text) {
         try (DefaultCamelContext ctx = new DefaultCamelContext()) {
+            templateFiles.forEach((other, otherText) -> {
+                if (!other.equals(file)) {
+                    try { // the templates this file's instances may use; that file's own problems are its own
+                        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(
+                                Path.of(other).getFileName().toString(), otherText));
+                    } catch (Exception e) {
+                        // reported when that file is checked
+                    }
+                }
+            });
             PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString(
                     Path.of(file).getFileName().toString(), text));
             checkEndpoints(file, ctx);
@@ -571,6 +590,9 @@ public final class RouteValidator {
             });
         }
         for (EndpointRef ref : endpointRefs) {
+            if (ref.uri().startsWith("bean:") || ref.uri().startsWith("ref:")) {
+                continue; // checked by name (checkBeanUri): most beans need injection and are not in this registry
+            }
             StringBuilder uri = new StringBuilder(ref.uri());
             char sep = ref.uri().contains("?") ? '&' : '?';
             for (Map.Entry<String, String> p : ref.parameters().entrySet()) {

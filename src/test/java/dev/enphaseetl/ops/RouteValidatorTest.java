@@ -109,7 +109,7 @@ class RouteValidatorTest {
 
     @Test
     void unknownDeliveryBeanInATemplatedSinkIsReported() throws IOException {
-        Path f = brokenCopy("30-sinks.camel.yaml", "value: influxDelivery}", "value: influxdbDelivery}");
+        Path f = brokenCopy("30-sinks.camel.yaml", "value: \"bean:influxDelivery?", "value: \"bean:influxdbDelivery?");
         assertProblem(f, lineOf(f, "influxdbDelivery"), "unknown bean 'influxdbDelivery' (known: ");
     }
 
