@@ -52,7 +52,8 @@ public final class Schema {
                 List.of(GATEWAY), SYSTEM_FIELDS));
         register(new Measurement("system_phase", "the system values per phase, for systems with more than one phase",
                 List.of(GATEWAY, new Column("phase", "", "L1, L2 or L3")), SYSTEM_FIELDS));
-        register(new Measurement("inverter", "one microinverter (or AC battery); timestamp is its last report date",
+        register(new Measurement("inverter", "one microinverter (or AC battery); timestamp is its last report date"
+                + " (from /ivp/pdm/device_data where complete, else /api/v1/production/inverters)",
                 List.of(GATEWAY, new Column("serial", "", "inverter serial number"),
                         new Column("dev_type", "", "Enphase device type (1 = microinverter, 11 = AC battery)")),
                 List.of(new Column("watts", "W", "last reported power"),

@@ -27,11 +27,12 @@ public final class Converter {
 
     /**
      * Parse order: /info and /ivp/meters first so that serial, firmware and meter configuration are known; then the
-     * endpoints with device timestamps; /api/v1/production (no timestamp) and /production.json last so that the
+     * endpoints with device timestamps (/ivp/pdm/device_data before /api/v1/production/inverters: where it is usable it
+     * is the inverters' source); /api/v1/production (no timestamp) and /production.json last so that the
      * system source can be decided and dated.
      */
     public static final List<Endpoint> ORDER = List.of(Endpoint.INFO, Endpoint.IVP_METERS, Endpoint.IVP_METERS_READINGS,
-            Endpoint.API_V1_PRODUCTION_INVERTERS, Endpoint.IVP_PDM_DEVICE_DATA, Endpoint.IVP_LIVEDATA_STATUS,
+            Endpoint.IVP_PDM_DEVICE_DATA, Endpoint.API_V1_PRODUCTION_INVERTERS, Endpoint.IVP_LIVEDATA_STATUS,
             Endpoint.IVP_METERS_REPORTS_CONSUMPTION, Endpoint.IVP_ENSEMBLE_INVENTORY, Endpoint.IVP_PDM_ENERGY,
             Endpoint.IVP_ENSEMBLE_SECCTRL, Endpoint.API_V1_PRODUCTION, Endpoint.PRODUCTION_JSON);
 
