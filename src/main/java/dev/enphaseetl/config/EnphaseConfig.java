@@ -66,6 +66,14 @@ public interface EnphaseConfig {
         @WithDefault("60s")
         String firstDelay();
 
+        /**
+         * How often the route checks whether a recomputation is due: until the first ledger rows are written (the
+         * archive needs two readings of a counter), every check recomputes; then once per {@link #period()}.
+         */
+        @WithName("check-period")
+        @WithDefault("15s")
+        String checkPeriod();
+
         /** The time zone whose days the ledger counts, e.g. {@code Europe/Berlin}. */
         @WithDefault("UTC")
         String zone();

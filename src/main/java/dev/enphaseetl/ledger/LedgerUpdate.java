@@ -15,7 +15,7 @@ import dev.enphaseetl.sink.Sinks;
 import dev.enphaseetl.spool.SinkSwitches;
 
 /**
- * Route step of the ledger timer: recomputes today's and yesterday's ledger rows from the SQL archive and writes them
+ * Route step of the ledger timer ({@link #tick()}): recomputes today's and yesterday's ledger rows from the SQL archive and writes them
  * to the yearly CSV file and the {@code daily_ledger} table.
  */
 @ApplicationScoped
@@ -29,12 +29,38 @@ public class LedgerUpdate {
     private final SinkSwitches switches;
     private LedgerRecompute recompute;
     private boolean saidNoArchive;
+    private boolean wroteRows;
+    private long lastRecompute;
 
     @Inject
     public LedgerUpdate(EnphaseConfig config, Sinks sinks, SinkSwitches switches) {
         this.config = config;
         this.sinks = sinks;
         this.switches = switches;
+    }
+
+    /**
+     * Route step of the ledger timer (every {@code enphase.ledger.check-period}): recomputes when no ledger row was
+     * written yet (the first rows come as soon as the archive holds two readings of a counter, not a whole period
+     * after a first recomputation that found one) or when {@code enphase.ledger.period} has passed since the last
+     * recomputation that wrote rows.
+     */
+    public synchronized int tick() {
+        long now = System.nanoTime();
+        if (wroteRows && now - lastRecompute < periodNanos()) {
+            return 0;
+        }
+        int rows = recomputeRecent();
+        if (rows > 0) {
+            wroteRows = true;
+            lastRecompute = now;
+        }
+        return rows;
+    }
+
+    private long periodNanos() {
+        return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                org.apache.camel.util.TimeUtils.toMilliSeconds(config.ledger().period()));
     }
 
     public synchronized int recomputeRecent() {

@@ -265,6 +265,20 @@ class FirmwareQuirksTest {
     }
 
     @Test
+    void theSystemReadingNamesTheSourceOfItsProductionValues() throws Exception {
+        // production CT, /api/v1/production, inverters entry (metered without CT on a stalled firmware)
+        java.util.Map<String, Double> expected = java.util.Map.of("7.6.175_with_cts", 1.0, "5.0.62", 2.0,
+                "8.2.4264_metered_noct", 3.0);
+        for (var e : expected.entrySet()) {
+            Converter.Result r = new Converter().convert(Fixtures.CAPTURES.resolve(e.getKey()));
+            List<Reading> withProduction = r.readings().stream().filter(x -> x.measurement().equals("system"))
+                    .filter(x -> x.field("production_wh_lifetime") != null).toList();
+            assertThat(withProduction).as(e.getKey()).isNotEmpty()
+                    .allMatch(x -> e.getValue().equals(x.field("production_source")));
+        }
+    }
+
+    @Test
     void fw8_2_4382_acBatteriesAreInvertersWithDevType11() throws Exception {
         String f = "8.2.4382_ACB";
         JsonNode inv = json(f, "api_v1_production_inverters");
