@@ -3,11 +3,13 @@ package dev.enphaseetl.ledger;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.util.TimeUtils;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
@@ -15,8 +17,8 @@ import dev.enphaseetl.sink.Sinks;
 import dev.enphaseetl.spool.SinkSwitches;
 
 /**
- * Route step of the ledger timer ({@link #tick()}): recomputes today's and yesterday's ledger rows from the SQL archive and writes them
- * to the yearly CSV file and the {@code daily_ledger} table.
+ * Route step of the ledger timer ({@link #tick()}): recomputes today's and yesterday's ledger rows from the SQL
+ * archive and writes them to the yearly CSV file and the {@code daily_ledger} table.
  */
 @ApplicationScoped
 @Named("ledgerUpdate")
@@ -59,8 +61,7 @@ public class LedgerUpdate {
     }
 
     private long periodNanos() {
-        return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
-                org.apache.camel.util.TimeUtils.toMilliSeconds(config.ledger().period()));
+        return TimeUnit.MILLISECONDS.toNanos(TimeUtils.toMilliSeconds(config.ledger().period()));
     }
 
     public synchronized int recomputeRecent() {

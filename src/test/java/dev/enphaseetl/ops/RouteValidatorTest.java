@@ -122,8 +122,10 @@ class RouteValidatorTest {
 
     @Test
     void unknownEnphasePlaceholderIsReported() throws IOException {
-        Path f = brokenCopy("40-ledger.camel.yaml", "enphase.ledger.check-period:15s", "enphase.ledger.chek-period:15s");
-        assertProblem(f, lineOf(f, "enphase.ledger.chek-period"), "unknown placeholder key 'enphase.ledger.chek-period'");
+        Path f = brokenCopy("40-ledger.camel.yaml", "enphase.ledger.check-period:15s",
+                "enphase.ledger.chek-period:15s");
+        assertProblem(f, lineOf(f, "enphase.ledger.chek-period"),
+                "unknown placeholder key 'enphase.ledger.chek-period'");
     }
 
     @Test

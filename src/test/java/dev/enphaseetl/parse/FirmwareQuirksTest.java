@@ -231,7 +231,8 @@ class FirmwareQuirksTest {
         assertThat(fromDeviceData).hasSize(pcus).isNotEmpty();
         // /api/v1/production/inverters reports older values of the same inverters: not written for them
         List<Reading> fromApiV1 = parse(f, "api_v1_production_inverters", Endpoint.API_V1_PRODUCTION_INVERTERS, s);
-        assertThat(fromApiV1).noneMatch(r -> fromDeviceData.stream().anyMatch(d -> d.tag("serial").equals(r.tag("serial"))));
+        assertThat(fromApiV1).noneMatch(r -> fromDeviceData.stream()
+                .anyMatch(d -> d.tag("serial").equals(r.tag("serial"))));
     }
 
     @Test
