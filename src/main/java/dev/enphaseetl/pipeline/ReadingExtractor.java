@@ -71,7 +71,12 @@ public class ReadingExtractor {
             problems.succeeded(task);
             return List.of();
         }
-        List<Reading> readings = new ArrayList<>(parse(fetched, state));
+        List<Reading> readings = new ArrayList<>();
+        if (task.endpoint() != Endpoint.INFO) {
+            // the serial became known another way (an inbox info file): the held answers first, in poll order
+            readings.addAll(release(task.gateway(), state));
+        }
+        readings.addAll(parse(fetched, state));
         if (task.endpoint() == Endpoint.INFO) {
             checkConfiguredSerial(task.gateway(), state);
             readings.addAll(release(task.gateway(), state));

@@ -79,6 +79,24 @@ class GatewayIdentityTest {
     }
 
     @Test
+    void heldAnswersGoOutWithTheNextPollWhenTheSerialCameFromAnInboxInfoFile() throws Exception {
+        GatewayStates states = new GatewayStates();
+        GatewayTarget roof = new GatewayTarget("roof", URI.create("https://192.0.2.1"), null, Map.of());
+        ReadingExtractor extractor = extractor(states);
+        assertThat(extractor.extract(answer(roof, Endpoint.PRODUCTION_JSON, "production.json"))).isEmpty();
+        // inbox/roof/info: the inbox parses it into the same state
+        new DefaultPayloadParser().parse("roof", Endpoint.INFO, 200, Files.readString(CAPTURE.resolve("info")),
+                states.of("roof"));
+
+        List<Reading> out = extractor.extract(answer(roof, Endpoint.IVP_METERS, "ivp_meters"));
+
+        String serial = infoSerial();
+        assertThat(extractor.heldCount("roof")).isZero();
+        assertThat(out).extracting(Reading::measurement).contains("system");
+        assertThat(out).allMatch(r -> r.tag("gateway").equals(serial));
+    }
+
+    @Test
     void aConfiguredSerialTagsReadingsBeforeInfoAndAContradictingInfoIsSaidOnce() throws Exception {
         String serial = infoSerial();
         GatewayTarget ok = new GatewayTarget("roof", URI.create("https://192.0.2.1"), null, Map.of(), null, null, null,
