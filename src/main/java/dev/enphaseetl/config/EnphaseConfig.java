@@ -91,6 +91,14 @@ public interface EnphaseConfig {
         @WithDefault("60s")
         String firstDelay();
 
+        /**
+         * How often the route checks whether a recomputation is due: until the first ledger rows are written (the
+         * archive needs two readings of a counter), every check recomputes; then once per {@link #period()}.
+         */
+        @WithName("check-period")
+        @WithDefault("15s")
+        String checkPeriod();
+
         /** The time zone whose days the ledger counts, e.g. {@code Europe/Berlin}. */
         @WithDefault("UTC")
         String zone();
@@ -359,7 +367,10 @@ public interface EnphaseConfig {
         /** Base URL, e.g. {@code https://192.168.1.50}; a bare host means https. */
         String host();
 
-        /** A name for logs and the tag {@code gateway} until /info tells the serial. Defaults to the host. */
+        /**
+         * A name for logs, the poll queue, dead-letter paths and the inbox folder. Defaults to the host. Never the
+         * {@code gateway} tag: that is always the serial.
+         */
         Optional<String> name();
 
         /** A bearer JWT for firmware 7+. */
@@ -372,7 +383,10 @@ public interface EnphaseConfig {
         /** Name of an account under {@code enphase.accounts} whose credentials make and renew tokens. */
         Optional<String> account();
 
-        /** The gateway's serial number (needed with {@code account}: tokens are made per serial). */
+        /**
+         * The gateway's serial number (needed with {@code account}: tokens are made per serial). With it, readings are
+         * written before /info has answered; without it, they are held until /info gives the serial.
+         */
         Optional<String> serial();
 
         /**

@@ -94,7 +94,8 @@ public class GatewayRegistry {
         URI base = URI.create(host.contains("://") ? host : "https://" + host);
         String id = gw.name().orElse(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
         return new GatewayTarget(id, base, gw.token().orElse(null), Map.copyOf(gw.tags()),
-                gw.certificateSha256().orElse(null), gw.username().orElse(null), gw.password().orElse(null));
+                gw.certificateSha256().orElse(null), gw.username().orElse(null), gw.password().orElse(null),
+                gw.serial().map(String::strip).filter(v -> !v.isEmpty()).orElse(null));
     }
 
     @PreDestroy

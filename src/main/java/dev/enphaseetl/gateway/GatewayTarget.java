@@ -7,13 +7,19 @@ import java.util.Objects;
 /**
  * One gateway as the pipeline polls it: a stable {@code id} (for logs, state and the in-flight guard), its base URL,
  * the bearer token if any, extra tags for every reading, and the pinned SHA-256 of its certificate if any (without one
- * the certificate is trusted on first use), and digest credentials for legacy firmware if configured.
+ * the certificate is trusted on first use), digest credentials for legacy firmware and the serial if configured (the
+ * {@code gateway} tag of its readings before /info has answered).
  *
  * <p>
  * {@link #toString()} never shows the token.
  */
 public record GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags, String certificateSha256,
-        String username, String password) {
+        String username, String password, String serial) {
+
+    public GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags, String certificateSha256,
+            String username, String password) {
+        this(id, baseUrl, token, tags, certificateSha256, username, password, null);
+    }
 
     public GatewayTarget(String id, URI baseUrl, String token, Map<String, String> tags) {
         this(id, baseUrl, token, tags, null, null, null);

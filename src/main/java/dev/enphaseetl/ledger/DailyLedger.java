@@ -30,6 +30,8 @@ import dev.enphaseetl.model.Reading;
  * <li>self-consumption % = (produced - exported) / produced; self-sufficiency % = (consumed - imported) / consumed;
  * both clamped to 0..100, 2 decimals.</li>
  * </ul>
+ * Intervals that cannot be energy (a counter reset, a switch of the production source, a jump beyond what the
+ * system's power allows) are never counted: see {@link CounterIntervals} for the rules and the day flags.
  * Feed it every reading of the days to compute (for example re-read from the archive): a day's result replaces the
  * stored one.
  */
@@ -76,20 +78,22 @@ public final class DailyLedger {
         List<Reading> system = readings.stream().filter(r -> r.measurement().equals("system"))
                 .sorted(Comparator.comparingLong(Reading::time)).toList();
 
-        run(points(system, "production_wh_lifetime"), true, resets, days, (a, wh) -> a.produced = plus(a.produced, wh));
-        run(points(system, "consumption_wh_lifetime"), true, resets, days,
+        run(points(system, "production_wh_lifetime", "production_source"), true, resets,
+                maxPower(system, "production_w"), days, (a, wh) -> a.produced = plus(a.produced, wh));
+        run(points(system, "consumption_wh_lifetime", null), true, resets, maxPower(system, "consumption_w"), days,
                 (a, wh) -> a.consumed = plus(a.consumed, wh));
 
         Map<String, List<Reading>> meters = new TreeMap<>();
         readings.stream().filter(DailyLedger::isNetMeter).sorted(Comparator.comparingLong(Reading::time))
                 .forEach(r -> meters.computeIfAbsent(String.valueOf(r.tag("eid")), k -> new ArrayList<>()).add(r));
         for (List<Reading> meter : meters.values()) {
-            run(points(meter, "energy_delivered_wh"), true, resets, days,
+            BigDecimal meterPower = maxPower(meter, "active_power_w");
+            run(points(meter, "energy_delivered_wh", null), true, resets, meterPower, days,
                     (a, wh) -> a.meterImport = plus(a.meterImport, wh));
-            run(points(meter, "energy_received_wh"), true, resets, days,
+            run(points(meter, "energy_received_wh", null), true, resets, meterPower, days,
                     (a, wh) -> a.meterExport = plus(a.meterExport, wh));
         }
-        run(points(system, "net_wh_lifetime"), false, resets, days, (a, wh) -> {
+        run(points(system, "net_wh_lifetime", null), false, resets, maxPower(system, "net_w"), days, (a, wh) -> {
             a.netImport = plus(a.netImport, wh.max(BigDecimal.ZERO));
             a.netExport = plus(a.netExport, wh.negate().max(BigDecimal.ZERO));
         });
@@ -99,10 +103,10 @@ public final class DailyLedger {
         return out;
     }
 
-    private void run(List<CounterIntervals.Point> points, boolean monotonic, Set<Long> resets,
+    private void run(List<CounterIntervals.Point> points, boolean monotonic, Set<Long> resets, BigDecimal maxPowerW,
             Map<LocalDate, Acc> days, BiConsumer<Acc, BigDecimal> add) {
         Function<LocalDate, Acc> acc = d -> days.computeIfAbsent(d, k -> new Acc());
-        intervals.split(points, monotonic, resets, new CounterIntervals.Target() {
+        intervals.split(points, monotonic, resets, maxPowerW, new CounterIntervals.Target() {
             @Override
             public void add(LocalDate day, BigDecimal wh) {
                 add.accept(acc.apply(day), wh);
@@ -115,15 +119,32 @@ public final class DailyLedger {
         });
     }
 
-    private static List<CounterIntervals.Point> points(List<Reading> sorted, String field) {
+    private static List<CounterIntervals.Point> points(List<Reading> sorted, String field, String sourceField) {
         List<CounterIntervals.Point> out = new ArrayList<>();
         for (Reading r : sorted) {
             Double v = r.field(field);
             if (v != null) {
-                out.add(new CounterIntervals.Point(r.time(), new BigDecimal(Double.toString(v))));
+                Double source = sourceField == null ? null : r.field(sourceField);
+                out.add(new CounterIntervals.Point(r.time(), new BigDecimal(Double.toString(v)),
+                        source == null ? null : Long.toString(Math.round(source))));
             }
         }
         return out;
+    }
+
+    /**
+     * The bounding power of a counter's jump check: the largest absolute power (W) the readings show for it, null when
+     * they show none. All readings of the computed range count, so a day's noon peak bounds its morning intervals.
+     */
+    static BigDecimal maxPower(List<Reading> readings, String powerField) {
+        double max = 0;
+        for (Reading r : readings) {
+            Double w = r.field(powerField);
+            if (w != null && Double.isFinite(w)) {
+                max = Math.max(max, Math.abs(w));
+            }
+        }
+        return max > 0 ? BigDecimal.valueOf(max) : null;
     }
 
     private LedgerDay toDay(String gateway, LocalDate day, Acc a) {

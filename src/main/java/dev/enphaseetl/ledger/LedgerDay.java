@@ -12,8 +12,11 @@ import java.util.TreeSet;
  *
  * @param gridSource {@code meter} (import/export from the net-consumption CT's lifetime counters), {@code net}
  *                   (sign-split deltas of {@code system.net_wh_lifetime}) or empty when unknown
- * @param flags      {@code reset} (a counter decreased: the interval was left out), {@code gap} (a long interval across
- *                   midnight was left out)
+ * @param flags      why intervals of the day were left out, never counted as energy: {@code reset} (a counter
+ *                   decreased), {@code source-switch} (the production values changed source, e.g. production CT to
+ *                   inverters: different counters), {@code jump} (a delta larger than the system's power allows in
+ *                   that time, e.g. a counter back from zero after a power cut), {@code gap} (a long interval across
+ *                   midnight)
  */
 public record LedgerDay(String gateway, LocalDate day, String zone, BigDecimal producedKwh, BigDecimal consumedKwh,
         BigDecimal importedKwh, BigDecimal exportedKwh, BigDecimal selfConsumptionPct, BigDecimal selfSufficiencyPct,

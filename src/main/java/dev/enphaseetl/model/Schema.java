@@ -48,10 +48,15 @@ public final class Schema {
     static {
         register(new Measurement("system",
                 "whole-system production, total consumption and net consumption, from the best source the gateway offers",
-                List.of(GATEWAY), SYSTEM_FIELDS));
+                List.of(GATEWAY), java.util.stream.Stream.concat(SYSTEM_FIELDS.stream(), java.util.stream.Stream.of(
+                        new Column("production_source", "", "where the production values come from: 1 production CT"
+                                + " (eim of /production.json), 2 /api/v1/production, 3 inverters entry of"
+                                + " /production.json; their lifetime counters differ, so a change is no energy")))
+                        .toList()));
         register(new Measurement("system_phase", "the system values per phase, for systems with more than one phase",
                 List.of(GATEWAY, new Column("phase", "", "L1, L2 or L3")), SYSTEM_FIELDS));
-        register(new Measurement("inverter", "one microinverter (or AC battery); timestamp is its last report date",
+        register(new Measurement("inverter", "one microinverter (or AC battery); timestamp is its last report date"
+                + " (from /ivp/pdm/device_data where complete, else /api/v1/production/inverters)",
                 List.of(GATEWAY, new Column("serial", "", "inverter serial number"),
                         new Column("dev_type", "", "Enphase device type (1 = microinverter, 11 = AC battery)")),
                 List.of(new Column("watts", "W", "last reported power"),

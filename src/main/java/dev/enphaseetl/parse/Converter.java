@@ -20,18 +20,19 @@ import dev.enphaseetl.render.LineProtocol;
 /**
  * Turns a folder of gateway captures (files named by endpoint path, {@code NAME_log.json} holding the HTTP status)
  * into readings through {@link DefaultPayloadParser}, and is the {@code convert} command:
- * {@code convert <folder> [--csv]} prints line protocol (or CSV per measurement) to stdout and reports not-data and
- * rejected payloads on stderr.
+ * {@code convert <folder> [--csv] [--serial S] [--tag k=v]...} prints line protocol (or CSV per measurement) to
+ * stdout and reports not-data and rejected payloads on stderr.
  */
 public final class Converter {
 
     /**
      * Parse order: /info and /ivp/meters first so that serial, firmware and meter configuration are known; then the
-     * endpoints with device timestamps; /api/v1/production (no timestamp) and /production.json last so that the
+     * endpoints with device timestamps (/ivp/pdm/device_data before /api/v1/production/inverters: where it is usable it
+     * is the inverters' source); /api/v1/production (no timestamp) and /production.json last so that the
      * system source can be decided and dated.
      */
     public static final List<Endpoint> ORDER = List.of(Endpoint.INFO, Endpoint.IVP_METERS, Endpoint.IVP_METERS_READINGS,
-            Endpoint.API_V1_PRODUCTION_INVERTERS, Endpoint.IVP_PDM_DEVICE_DATA, Endpoint.IVP_LIVEDATA_STATUS,
+            Endpoint.IVP_PDM_DEVICE_DATA, Endpoint.API_V1_PRODUCTION_INVERTERS, Endpoint.IVP_LIVEDATA_STATUS,
             Endpoint.IVP_METERS_REPORTS_CONSUMPTION, Endpoint.IVP_ENSEMBLE_INVENTORY, Endpoint.IVP_PDM_ENERGY,
             Endpoint.IVP_ENSEMBLE_SECCTRL, Endpoint.API_V1_PRODUCTION, Endpoint.PRODUCTION_JSON);
 
@@ -65,9 +66,18 @@ public final class Converter {
     }
 
     public Result convert(Path folder) throws IOException {
+        return convert(folder, null, Map.of());
+    }
+
+    /**
+     * Converts a folder. The gateway tag is the serial of the folder's {@code info} capture, else {@code serial}
+     * (may be null); without either, data files are rejected ({@code serial unknown}) rather than tagged with the
+     * folder name. {@code tags} are added to every reading, as a gateway's configured tags are.
+     */
+    public Result convert(Path folder, String serial, Map<String, String> tags) throws IOException {
         Map<Endpoint, Path> files = captures(folder, productionFile);
         GatewayState state = new GatewayState();
-        String gateway = folder.getFileName().toString();
+        String gateway = serial != null ? serial : folder.getFileName().toString();
         List<Reading> readings = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
         for (Endpoint ep : ORDER) {
@@ -81,10 +91,25 @@ public final class Converter {
             }
             String body = Files.readString(file, StandardCharsets.UTF_8);
             int status = status(file);
+            if (ep != Endpoint.INFO && serial == null && state.serial().isEmpty()) {
+                outcomes.add(new Outcome(ep, file.getFileName().toString(), List.of(), "serial unknown (the gateway"
+                        + " tag is always the serial): add the gateway's info capture to the folder or pass --serial",
+                        false));
+                continue;
+            }
             try {
                 List<Reading> r = parser.parse(gateway, ep, status, body, state);
                 if (ep == Endpoint.INFO && state.serial().isPresent()) {
                     gateway = state.serial().get();
+                }
+                if (!tags.isEmpty()) {
+                    List<Reading> tagged = new ArrayList<>(r.size());
+                    for (Reading x : r) {
+                        java.util.TreeMap<String, String> t = new java.util.TreeMap<>(tags);
+                        t.putAll(x.tags());
+                        tagged.add(new Reading(x.measurement(), t, x.fields(), x.time()));
+                    }
+                    r = tagged;
                 }
                 readings.addAll(r);
                 outcomes.add(new Outcome(ep, file.getFileName().toString(), r, null, false));
@@ -162,8 +187,24 @@ public final class Converter {
         ProductionFile pf = rest.remove("--plain-production-json")
                 ? ProductionFile.PLAIN_FIRST
                 : ProductionFile.DETAILS_FIRST;
+        String serial = null;
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < rest.size();) {
+            String opt = rest.get(i);
+            if (opt.equals("--serial")) {
+                serial = Json.cleanTag(rest.remove(i + 1));
+                rest.remove(i);
+            } else if (opt.equals("--tag") && rest.get(i + 1).matches("[A-Za-z][A-Za-z0-9_]*=.+")) {
+                String[] kv = rest.remove(i + 1).split("=", 2);
+                rest.remove(i);
+                tags.put(kv[0], kv[1]);
+            } else {
+                i++;
+            }
+        }
         if (rest.size() != 1 || rest.get(0).startsWith("--")) {
-            err.println("usage: convert <capture-folder> [--csv] [--plain-production-json]");
+            err.println("usage: convert <capture-folder> [--csv] [--plain-production-json] [--serial SERIAL]"
+                    + " [--tag key=value]...");
             return 2;
         }
         Path folder = Path.of(rest.get(0));
@@ -172,7 +213,7 @@ public final class Converter {
             return 2;
         }
         try {
-            Result result = new Converter(new DefaultPayloadParser(), pf).convert(folder);
+            Result result = new Converter(new DefaultPayloadParser(), pf).convert(folder, serial, tags);
             for (Outcome o : result.outcomes()) {
                 if (o.problem() != null) {
                     err.println((o.notData() ? "not data: " : "rejected: ") + o.file() + ": " + o.problem());

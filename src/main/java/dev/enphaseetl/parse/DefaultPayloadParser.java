@@ -40,6 +40,10 @@ public class DefaultPayloadParser implements PayloadParser {
             if (endpoint == Endpoint.API_V1_PRODUCTION) {
                 state.setApiV1(ApiV1Status.UNAVAILABLE, null);
             }
+            if (endpoint == Endpoint.IVP_PDM_DEVICE_DATA) {
+                // back to /api/v1/production/inverters for the inverter readings
+                state.setDeviceDataInverters(java.util.Set.of());
+            }
             if (endpoint == Endpoint.IVP_METERS && state.meters().isEmpty()) {
                 // a firmware without /ivp/meters has no CT meters
                 state.setMeters(List.of());
@@ -65,11 +69,11 @@ public class DefaultPayloadParser implements PayloadParser {
         return switch (endpoint) {
             case PRODUCTION_JSON -> ProductionJsonParser.parse(gateway, root, state);
             case API_V1_PRODUCTION -> ApiV1ProductionParser.parse(gateway, root, state);
-            case API_V1_PRODUCTION_INVERTERS -> InvertersParser.parse(gateway, root);
+            case API_V1_PRODUCTION_INVERTERS -> InvertersParser.parse(gateway, root, state);
             case IVP_METERS -> MetersParser.parse(root, state);
             case IVP_METERS_READINGS -> MeterReadingsParser.parse(gateway, root, state);
             case IVP_PDM_ENERGY -> PdmEnergyParser.parse(gateway, root, state);
-            case IVP_PDM_DEVICE_DATA -> DeviceDataParser.parse(gateway, root);
+            case IVP_PDM_DEVICE_DATA -> DeviceDataParser.parse(gateway, root, state);
             case IVP_LIVEDATA_STATUS -> LivedataParser.parse(gateway, root);
             case IVP_METERS_REPORTS_CONSUMPTION -> ConsumptionReportParser.parse(gateway, root);
             case IVP_ENSEMBLE_INVENTORY -> EnsembleInventoryParser.parse(gateway, root);

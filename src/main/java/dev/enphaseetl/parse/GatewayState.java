@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * What the pipeline remembers about one gateway between polls: serial, firmware, part number and metering flag from
@@ -36,6 +37,7 @@ public class GatewayState {
     private ApiV1Status apiV1Status = ApiV1Status.UNKNOWN;
     private Values apiV1;
     private long latestDeviceTime;
+    private Set<String> deviceDataInverters = Set.of();
 
     public synchronized void setInfo(String serial, String firmware, String partNumber, Boolean metered) {
         this.serial = serial;
@@ -134,6 +136,17 @@ public class GatewayState {
 
     synchronized Optional<Values> apiV1() {
         return Optional.ofNullable(apiV1);
+    }
+
+    /**
+     * The inverter serials whose {@code inverter} readings come from /ivp/pdm/device_data (active pcu devices, when
+     * the payload lists all devices: deviceCount below deviceDataLimit); empty when that endpoint is not usable, so
+     * /api/v1/production/inverters is the source.
+     */
+    synchronized void setDeviceDataInverters(Set<String> serials) { this.deviceDataInverters = Set.copyOf(serials); }
+
+    synchronized boolean invertersFromDeviceData(String serial) {
+        return deviceDataInverters.contains(serial);
     }
 
     /** Remembers a device timestamp; the latest one dates payloads that carry none. */

@@ -9,7 +9,9 @@ import dev.enphaseetl.model.Reading;
 
 /**
  * /api/v1/production/inverters: one {@code inverter} reading per device (microinverters and AC batteries, devType 11),
- * dated with its lastReportDate. Entries without serial or plausible lastReportDate are skipped.
+ * dated with its lastReportDate. Entries without serial or plausible lastReportDate are skipped, and so are the
+ * inverters whose readings come from /ivp/pdm/device_data (see {@link DeviceDataParser}), as the reference client
+ * does.
  */
 final class InvertersParser {
 
@@ -17,14 +19,14 @@ final class InvertersParser {
 
     private InvertersParser() {}
 
-    static List<Reading> parse(String gateway, JsonNode root) throws PayloadException {
+    static List<Reading> parse(String gateway, JsonNode root, GatewayState state) throws PayloadException {
         Json.array(EP, root, "the payload");
         List<Reading> out = new ArrayList<>();
         for (JsonNode e : root) {
             Json.object(EP, e, "an inverter entry");
             String serial = Json.text(e, "serialNumber");
             Long time = Json.time(e, "lastReportDate");
-            if (serial == null || time == null) {
+            if (serial == null || time == null || state.invertersFromDeviceData(serial)) {
                 continue;
             }
             Long devType = Json.integer(e, "devType");

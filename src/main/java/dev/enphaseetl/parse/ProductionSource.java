@@ -19,6 +19,19 @@ enum ProductionSource {
     /** not decidable yet: the payload that decides has not been seen */
     UNDECIDED;
 
+    /**
+     * The code the {@code system} reading carries in {@code production_source} with the production values, so that a
+     * change of source (whose lifetime counters differ) is never taken for energy; 0 for the states without values.
+     */
+    int code() {
+        return switch (this) {
+            case EIM -> 1;
+            case API_V1 -> 2;
+            case INVERTERS -> 3;
+            case NONE, UNDECIDED -> 0;
+        };
+    }
+
     static ProductionSource decide(GatewayState state) {
         ProductionSnapshot pj = state.production().orElse(null);
         if (pj == null && state.meters().isEmpty()) {

@@ -46,6 +46,9 @@ final class SystemDeriver {
         }
         Reading.Builder system = Reading.of("system", time == null ? 0 : time).tag("gateway", gateway);
         put(system, "production", production);
+        if (production != null) {
+            system.field("production_source", (double) source.code());
+        }
         put(system, "consumption", consumption);
         put(system, "net", netValues);
         List<Reading> out = new ArrayList<>();
@@ -86,6 +89,9 @@ final class SystemDeriver {
         }
         Reading.Builder b = Reading.of("system", time.getAsLong()).tag("gateway", gateway);
         put(b, "production", values);
+        if (b.hasFields()) {
+            b.field("production_source", (double) ProductionSource.API_V1.code());
+        }
         return b.hasFields() ? List.of(b.build()) : List.of();
     }
 

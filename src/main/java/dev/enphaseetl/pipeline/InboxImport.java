@@ -1,9 +1,12 @@
 package dev.enphaseetl.pipeline;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +17,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.jboss.logging.Logger;
 
+import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayStates;
+import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.Converter;
 import dev.enphaseetl.parse.Endpoint;
+import dev.enphaseetl.parse.GatewayState;
 import dev.enphaseetl.parse.NotDataException;
 import dev.enphaseetl.parse.PayloadException;
 import dev.enphaseetl.parse.PayloadParser;
@@ -26,6 +32,9 @@ import dev.enphaseetl.parse.PayloadParser;
  * The inbox ({@code <data-dir>/inbox/<gateway>/...}): gateway payloads dropped there go through the same parser as
  * polls. It imports archived captures ({@code inbox/<gateway>/production.json_details_1}, named as in a capture folder)
  * and replays dead-lettered poll payloads ({@code mv dead-letter/poll/<gateway>/<endpoint> inbox/<gateway>/}).
+ * A folder named as a configured gateway shares its state, configured serial and tags. The gateway tag is the serial
+ * (from an /info file or polling, else the configured one); a data file of a gateway whose serial is not known is
+ * refused (kept in {@code .failed/}) rather than written under the folder name.
  */
 @ApplicationScoped
 @Named("inboxImport")
@@ -37,11 +46,13 @@ public class InboxImport {
 
     private final PayloadParser parser;
     private final GatewayStates states;
+    private final GatewayRegistry registry;
 
     @Inject
-    public InboxImport(PayloadParser parser, GatewayStates states) {
+    public InboxImport(PayloadParser parser, GatewayStates states, GatewayRegistry registry) {
         this.parser = parser;
         this.states = states;
+        this.registry = registry;
     }
 
     /**
@@ -63,9 +74,28 @@ public class InboxImport {
                 + " names no endpoint: use a capture name (production.json_details_1, ivp_meters_readings, ...) or"
                 + " an endpoint id folder (ivp-meters-readings/...)"));
         String body = exchange.getIn().getBody(String.class);
+        Optional<GatewayTarget> configured = registry.gateways().stream().filter(g -> g.id().equals(gateway))
+                .findFirst();
+        GatewayState state = states.of(gateway);
         try {
-            List<Reading> readings = parser.parse(states.of(gateway).serial().orElse(gateway), endpoint, 200, body,
-                    states.of(gateway));
+            Optional<String> serial = state.serial().or(() -> configured.map(GatewayTarget::serial));
+            if (serial.isEmpty() && endpoint != Endpoint.INFO) {
+                throw new PayloadException("inbox file " + relative + ": the serial of gateway " + gateway
+                        + " is not known (the gateway tag is always the serial): put its /info capture (file info)"
+                        + " into the folder with it, or let the gateway named " + gateway + " answer /info, or set"
+                        + " its enphase.gateways[n].serial; then move the file back from .failed/");
+            }
+            List<Reading> readings = parser.parse(serial.orElse(gateway), endpoint, 200, body, state);
+            Map<String, String> extra = configured.map(GatewayTarget::tags).orElse(Map.of());
+            if (!extra.isEmpty()) {
+                List<Reading> tagged = new ArrayList<>(readings.size());
+                for (Reading r : readings) {
+                    TreeMap<String, String> tags = new TreeMap<>(extra);
+                    tags.putAll(r.tags());
+                    tagged.add(new Reading(r.measurement(), tags, r.fields(), r.time()));
+                }
+                readings = tagged;
+            }
             LOG.infof("Inbox: %s gave %d readings", relative, readings.size());
             return readings;
         } catch (NotDataException e) {

@@ -22,7 +22,7 @@ class DailyLedgerTest {
 
     static Reading sys(String gw, long t, Double prod, Double cons, Double net) {
         return Reading.of("system", t).tag("gateway", gw).field("production_wh_lifetime", prod)
-                .field("consumption_wh_lifetime", cons).field("net_wh_lifetime", net).field("production_w", 1.0)
+                .field("consumption_wh_lifetime", cons).field("net_wh_lifetime", net).field("production_w", 5000.0)
                 .build();
     }
 

@@ -141,14 +141,16 @@ class RouteValidatorTest {
 
     @Test
     void unknownBeanMethodIsReported() throws IOException {
-        Path f = brokenCopy("40-ledger.camel.yaml", "method: recomputeRecent", "method: recompute");
+        Path f = brokenCopy("40-ledger.camel.yaml", "method: tick", "method: recompute");
         assertProblem(f, lineOf(f, "method: recompute"), "has no public method 'recompute'");
     }
 
     @Test
     void unknownEnphasePlaceholderIsReported() throws IOException {
-        Path f = brokenCopy("40-ledger.camel.yaml", "{{enphase.ledger.period}}", "{{enphase.ledger.perod}}");
-        assertProblem(f, lineOf(f, "enphase.ledger.perod"), "unknown placeholder key 'enphase.ledger.perod'");
+        Path f = brokenCopy("40-ledger.camel.yaml", "enphase.ledger.check-period:15s",
+                "enphase.ledger.chek-period:15s");
+        assertProblem(f, lineOf(f, "enphase.ledger.chek-period"),
+                "unknown placeholder key 'enphase.ledger.chek-period'");
     }
 
     @Test

@@ -65,12 +65,22 @@ class ConverterTest {
     }
 
     @Test
-    void folderWithoutInfoUsesFolderName(@TempDir Path tmp) throws Exception {
-        Files.copy(Fixtures.CAPTURES.resolve("4.2.33/api_v1_production_inverters"),
+    void aFolderWithoutInfoNeedsASerialAndNeverTagsTheFolderName(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        java.nio.file.Files.copy(Fixtures.CAPTURES.resolve("4.2.33/api_v1_production_inverters"),
                 tmp.resolve("api_v1_production_inverters"));
-        Converter.Result result = new Converter().convert(tmp);
-        assertThat(result.readings()).isNotEmpty()
-                .allMatch(x -> tmp.getFileName().toString().equals(x.tag("gateway")));
+        Converter.Result without = new Converter().convert(tmp);
+        assertThat(without.readings()).isEmpty();
+        assertThat(without.outcomes()).singleElement().satisfies(o -> assertThat(o.problem())
+                .contains("serial unknown").contains("--serial"));
+
+        Converter.Result with = new Converter().convert(tmp, "121212121212", java.util.Map.of("site", "home"));
+        assertThat(with.readings()).isNotEmpty()
+                .allMatch(x -> "121212121212".equals(x.tag("gateway")) && "home".equals(x.tag("site")));
+        Run cli = run("convert", tmp.toString(), "--serial", "121212121212", "--tag", "site=home");
+        assertThat(cli.status()).isZero();
+        assertThat(cli.out()).contains("gateway=121212121212").contains("site=home")
+                .doesNotContain("gateway=" + tmp.getFileName());
     }
 
     @Test

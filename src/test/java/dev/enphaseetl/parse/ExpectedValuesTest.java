@@ -117,6 +117,12 @@ class ExpectedValuesTest {
             Converter.Result r = result(row.get("fixture_folder"));
             String serial = row.get("serial");
             String what = snap + " inverter " + serial;
+            // the inverter measurement carries the reference's per-inverter values whichever endpoint it came from
+            // (/ivp/pdm/device_data where the gateway offers it, /api/v1/production/inverters otherwise)
+            Optional<Reading> inv = find(r, "inverter", x -> serial.equals(x.tag("serial")));
+            check(what + " (inverter)", row.get("last_report_watts"), inv.map(x -> x.field("watts")).orElse(null));
+            check(what + " (inverter)", row.get("max_report_watts"), inv.map(x -> x.field("max_watts")).orElse(null));
+            check(what + " (inverter)", row.get("last_report_date"), inv.map(x -> (double) x.time()).orElse(null));
             if (usesDeviceData(systemRows.get(snap))) {
                 Optional<Reading> d = find(r, "inverter_detail", x -> serial.equals(x.tag("serial")));
                 check(what, row.get("last_report_watts"), d.map(x -> x.field("power_w")).orElse(null));

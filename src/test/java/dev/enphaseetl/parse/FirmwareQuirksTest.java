@@ -184,7 +184,8 @@ class FirmwareQuirksTest {
     void fw8_2_4345_deviceDataMilliUnitsAndJoulesConverted() throws Exception {
         String f = "8.2.4345_with_device_data";
         JsonNode dd = json(f, "ivp_pdm_device_data");
-        List<Reading> out = parse(f, "ivp_pdm_device_data", Endpoint.IVP_PDM_DEVICE_DATA, new GatewayState());
+        List<Reading> out = parse(f, "ivp_pdm_device_data", Endpoint.IVP_PDM_DEVICE_DATA, new GatewayState()).stream()
+                .filter(r -> r.measurement().equals("inverter_detail")).toList();
         int checked = 0;
         for (var it = dd.fields(); it.hasNext();) {
             JsonNode dev = it.next().getValue();
@@ -204,6 +205,78 @@ class FirmwareQuirksTest {
         }
         assertThat(checked).isPositive();
         assertThat(out).hasSize(checked).noneMatch(r -> "eim".equals(r.tag("dev_name")));
+    }
+
+    @Test
+    void fw8_3_5169_deviceDataIsTheInvertersSourceAndApiV1IsNotUsedForThem() throws Exception {
+        String f = "8.3.5169_with_generator";
+        GatewayState s = state(f);
+        JsonNode dd = json(f, "ivp_pdm_device_data");
+        List<Reading> fromDeviceData = parse(f, "ivp_pdm_device_data", Endpoint.IVP_PDM_DEVICE_DATA, s).stream()
+                .filter(r -> r.measurement().equals("inverter")).toList();
+        int pcus = 0;
+        for (var it = dd.fields(); it.hasNext();) {
+            JsonNode dev = it.next().getValue();
+            if (!dev.isObject() || !"pcu".equals(dev.path("devName").asText()) || !dev.path("active").asBoolean()) {
+                continue;
+            }
+            pcus++;
+            JsonNode ch = dev.get("channels").get(0);
+            Reading r = fromDeviceData.stream().filter(x -> dev.get("sn").asText().equals(x.tag("serial")))
+                    .findFirst().orElseThrow();
+            assertThat(r.field("watts")).isEqualTo(ch.get("watts").get("now").doubleValue());
+            assertThat(r.field("max_watts")).isEqualTo(ch.get("watts").get("max").doubleValue());
+            assertThat(r.time()).isEqualTo(ch.get("lastReading").get("endDate").longValue());
+        }
+        assertThat(fromDeviceData).hasSize(pcus).isNotEmpty();
+        // /api/v1/production/inverters reports older values of the same inverters: not written for them
+        List<Reading> fromApiV1 = parse(f, "api_v1_production_inverters", Endpoint.API_V1_PRODUCTION_INVERTERS, s);
+        assertThat(fromApiV1).noneMatch(r -> fromDeviceData.stream()
+                .anyMatch(d -> d.tag("serial").equals(r.tag("serial"))));
+    }
+
+    @Test
+    void deviceDataAtItsDeviceLimitOrWithoutActivePcuLeavesTheInvertersToApiV1() throws Exception {
+        String f = "8.3.5169_with_generator";
+        JsonNode inv = json(f, "api_v1_production_inverters");
+        com.fasterxml.jackson.databind.node.ObjectNode atLimit = (com.fasterxml.jackson.databind.node.ObjectNode) json(
+                f, "ivp_pdm_device_data");
+        atLimit.put("deviceCount", atLimit.get("deviceDataLimit").intValue());
+        com.fasterxml.jackson.databind.node.ObjectNode noActive = (com.fasterxml.jackson.databind.node.ObjectNode) json(
+                f, "ivp_pdm_device_data");
+        noActive.fields().forEachRemaining(e -> {
+            if (e.getValue().isObject()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) e.getValue()).put("active", false);
+            }
+        });
+        for (JsonNode dd : List.of(atLimit, noActive)) {
+            GatewayState s = state(f);
+            assertThat(parser.parse("gw", Endpoint.IVP_PDM_DEVICE_DATA, 200, dd.toString(), s))
+                    .noneMatch(r -> r.measurement().equals("inverter"));
+            assertThat(parse(f, "api_v1_production_inverters", Endpoint.API_V1_PRODUCTION_INVERTERS, s))
+                    .hasSize(inv.size());
+        }
+        // a gateway whose device_data turns into not-data (401, 404) falls back as well
+        GatewayState s = state(f);
+        parse(f, "ivp_pdm_device_data", Endpoint.IVP_PDM_DEVICE_DATA, s);
+        assertThatThrownBy(() -> parser.parse("gw", Endpoint.IVP_PDM_DEVICE_DATA, 404, "Not Found", s))
+                .isInstanceOf(NotDataException.class);
+        assertThat(parse(f, "api_v1_production_inverters", Endpoint.API_V1_PRODUCTION_INVERTERS, s))
+                .hasSize(inv.size());
+    }
+
+    @Test
+    void theSystemReadingNamesTheSourceOfItsProductionValues() throws Exception {
+        // production CT, /api/v1/production, inverters entry (metered without CT on a stalled firmware)
+        java.util.Map<String, Double> expected = java.util.Map.of("7.6.175_with_cts", 1.0, "5.0.62", 2.0,
+                "8.2.4264_metered_noct", 3.0);
+        for (var e : expected.entrySet()) {
+            Converter.Result r = new Converter().convert(Fixtures.CAPTURES.resolve(e.getKey()));
+            List<Reading> withProduction = r.readings().stream().filter(x -> x.measurement().equals("system"))
+                    .filter(x -> x.field("production_wh_lifetime") != null).toList();
+            assertThat(withProduction).as(e.getKey()).isNotEmpty()
+                    .allMatch(x -> e.getValue().equals(x.field("production_source")));
+        }
     }
 
     @Test

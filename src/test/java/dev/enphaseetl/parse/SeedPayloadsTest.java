@@ -84,7 +84,8 @@ class SeedPayloadsTest {
         assertThat(system.field("consumption_wh_lifetime")).isEqualTo(d(total, "whLifetime"));
         assertThat(system.field("net_w")).isEqualTo(d(net, "wNow"));
         assertThat(system.field("net_wh_today")).isEqualTo(d(net, "whToday"));
-        assertThat(system.fields()).hasSize(12);
+        assertThat(system.field("production_source")).as("production CT").isEqualTo(1.0);
+        assertThat(system.fields()).hasSize(13);
 
         for (var e : Map.of("production", prod, "total-consumption", total, "net-consumption", net).entrySet()) {
             Reading r = one(out, "eim", Map.of("type", e.getKey(), "phase", "total"));
@@ -122,7 +123,8 @@ class SeedPayloadsTest {
         assertThat(s.fields()).containsOnly(Map.entry("production_w", d(json, "wattsNow")),
                 Map.entry("production_wh_today", d(json, "wattHoursToday")),
                 Map.entry("production_wh_last_7_days", d(json, "wattHoursSevenDays")),
-                Map.entry("production_wh_lifetime", d(json, "wattHoursLifetime")));
+                Map.entry("production_wh_lifetime", d(json, "wattHoursLifetime")),
+                Map.entry("production_source", 2.0));
     }
 
     @Test

@@ -34,8 +34,11 @@ class FirmwareChangeTest {
     void aNewFirmwareForgetsWhichEndpointsTheOldOneLacked() throws Exception {
         GatewayStates states = new GatewayStates();
         PollProblems problems = new PollProblems(new DeadLetters(dir), new PipelineMetrics(new SimpleMeterRegistry()),
-                RetryPlanTest.plan(new MutableClock(Instant.parse("2026-06-21T23:00:00Z"))), Duration.ofMinutes(30));
-        ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, states);
+                RetryPlanTest
+                        .plan(new dev.enphaseetl.testing.MutableClock(java.time.Instant.parse("2026-06-21T23:00:00Z"))),
+                java.time.Duration.ofMinutes(30));
+        ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, states,
+                new DeadLetters(dir));
         GatewayTarget gw = new GatewayTarget("gw", URI.create("https://192.0.2.1"), null, Map.of());
         String info = Files.readString(Path.of("src/test/resources/fixtures/captures/7.6.175_with_cts/info"));
         String firmware = info.replaceAll("(?s).*<software>([^<]+)</software>.*", "$1");
