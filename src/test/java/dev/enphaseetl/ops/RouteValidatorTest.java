@@ -147,8 +147,8 @@ class RouteValidatorTest {
 
     @Test
     void unknownEnphasePlaceholderIsReported() throws IOException {
-        Path f = brokenCopy("40-ledger.camel.yaml", "enphase.ledger.check-period:15s",
-                "enphase.ledger.chek-period:15s");
+        Path f = brokenCopy("40-ledger.camel.yaml", "{{enphase.ledger.check-period}}",
+                "{{enphase.ledger.chek-period}}");
         assertProblem(f, lineOf(f, "enphase.ledger.chek-period"),
                 "unknown placeholder key 'enphase.ledger.chek-period'");
     }
