@@ -1,10 +1,12 @@
 package dev.enphaseetl.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,22 +110,23 @@ public class PollProblems {
 
     /** The payload was not usable: keep it in the dead-letter directory and say why. */
     public void payloadRejected(Exchange exchange) throws IOException {
-        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
+        PollTask task = exchange.getProperty(TASK, PollTask.class);
+        Fetched fetched = fetchedOf(exchange, task);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof PayloadException ? e.getMessage() : e.toString();
-        retries.succeeded(fetched.task()); // the gateway answered: not an outage
-        metrics.poll(fetched.task().endpoint().id(), "rejected");
+        retries.succeeded(task); // the gateway answered: not an outage
+        metrics.poll(task.endpoint().id(), "rejected");
         metrics.pollFailure("payload_rejected");
-        var file = deadLetters.parkPayload(fetched, reason);
-        endpointProblems.problem(fetched.task().key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
-                + fetched.task().gateway().id() + " endpoint " + fetched.task().endpoint().id()
-                + ": payload rejected: " + reason + "; kept in " + file);
+        String kept = keptIn(deadLetters.parkPayload(task, fetched, reason));
+        endpointProblems.problem(task.key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
+                + task.gateway().id() + " endpoint " + task.endpoint().id() + ": payload rejected: " + reason + "; "
+                + kept);
     }
 
     /** Anything else: keep the payload if there is one, and say what broke, naming gateway and endpoint. */
     public void unexpected(Exchange exchange) throws IOException {
-        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         PollTask task = exchange.getProperty(TASK, PollTask.class);
+        Fetched fetched = fetchedOf(exchange, task);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (isSpoolRefusal(e)) {
             // the spool logs the change of state once and turns readiness DOWN; parking the payload would fill
@@ -132,13 +135,28 @@ public class PollProblems {
                     e.getMessage());
             return;
         }
-        if (fetched != null) {
-            var file = deadLetters.parkPayload(fetched, "unexpected " + e);
-            LOG.errorf(e, "Gateway %s endpoint %s: unexpected failure; payload kept in %s", task.gateway().id(),
-                    task.endpoint().id(), file);
-        } else {
-            LOG.errorf(e, "%s: unexpected failure", task);
+        String reason = "unexpected " + e;
+        String kept = fetched == null ? "no answer to keep" : keptIn(deadLetters.parkPayload(task, fetched, reason));
+        // once per gateway, endpoint and kind of failure (a stack trace once, at DEBUG after that)
+        if (endpointProblems.problem(task.key(), "unexpected:" + e.getClass().getName(), Logger.Level.ERROR,
+                "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id() + ": unexpected failure: " + e
+                        + "; " + kept + " (logged once until it delivers again)")) {
+            LOG.debug("stack trace of the unexpected failure", e);
         }
+    }
+
+    /**
+     * The answer of this poll: the exchange property {@link #FETCHED} only if it belongs to {@code task} (an exchange
+     * handed on to the gateway's next poll may still hold the previous poll's answer).
+     */
+    static Fetched fetchedOf(Exchange exchange, PollTask task) {
+        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
+        return fetched != null && fetched.task().equals(task) ? fetched : null;
+    }
+
+    private static String keptIn(Optional<Path> file) {
+        return file.map(f -> "kept in " + f)
+                .orElse("not kept (enphase.dead-letter.max-bytes reached; counted in enphase_poll_dead_letters)");
     }
 
     private static boolean isSpoolRefusal(Throwable e) {
@@ -161,7 +179,7 @@ public class PollProblems {
         String message = "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " is not available on this firmware: " + reason + " (reported once)";
         if (endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, message)) {
-            deadLetters.parkPayload(fetched, "not data (endpoint not available on this firmware): " + reason);
+            deadLetters.parkPayload(task, fetched, "not data (endpoint not available on this firmware): " + reason);
         }
     }
 
