@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +50,10 @@ public class PollProblems {
     private final RetryPlan retries;
     private final Duration outageGrace;
     private final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
+    /** Per gateway: endpoints whose last answer was HTTP 5xx. */
+    private final Map<String, Set<String>> failingEndpoints = new ConcurrentHashMap<>();
+    /** Per gateway: how long the outage lasted, said when the last failing endpoint answers. */
+    private final Map<String, String> recoveredAfter = new ConcurrentHashMap<>();
 
     @Inject
     public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config) {
@@ -75,6 +80,9 @@ public class PollProblems {
         metrics.pollFailure(reason.toLowerCase(Locale.ROOT));
         String gw = task.gateway().id();
         if (e instanceof GatewayException ge && transientReason(ge.reason())) {
+            if (ge.reason() == GatewayException.Reason.HTTP_ERROR) {
+                failingEndpoints.computeIfAbsent(gw, k -> ConcurrentHashMap.newKeySet()).add(task.endpoint().id());
+            }
             retries.failed(task).ifPresent(delay -> {
                 metrics.poll(task.endpoint().id(), "retry_planned");
                 LOG.debugf("Gateway %s endpoint %s: retry in %d ms", gw, task.endpoint().id(), delay.toMillis());
@@ -115,6 +123,7 @@ public class PollProblems {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof PayloadException ? e.getMessage() : e.toString();
         retries.succeeded(task); // the gateway answered: not an outage
+        stillFailing(task);
         metrics.poll(task.endpoint().id(), "rejected");
         metrics.pollFailure("payload_rejected");
         String kept = keptIn(deadLetters.parkPayload(task, fetched, reason));
@@ -183,6 +192,16 @@ public class PollProblems {
         }
     }
 
+    /** The endpoint of {@code task} answered; whether other endpoints of its gateway still answer HTTP 5xx. */
+    private boolean stillFailing(PollTask task) {
+        Set<String> failing = failingEndpoints.get(task.gateway().id());
+        if (failing == null) {
+            return false;
+        }
+        failing.remove(task.endpoint().id());
+        return !failing.isEmpty();
+    }
+
     public boolean hasGatewayProblem(String gatewayId) {
         return gatewayProblems.hasProblem(gatewayId);
     }
@@ -205,9 +224,15 @@ public class PollProblems {
     public void succeeded(PollTask task) {
         lastGood.put(task.gateway().id(), Instant.now());
         metrics.poll(task.endpoint().id(), "ok");
-        String after = retries.succeeded(task).map(d -> " after " + d.toSeconds() + " s; endpoints that failed"
-                + " meanwhile are asked now").orElse("");
-        gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again" + after);
+        String gw = task.gateway().id();
+        retries.succeeded(task).ifPresent(d -> recoveredAfter.put(gw, " after " + d.toSeconds() + " s; endpoints"
+                + " that failed meanwhile are asked now"));
+        // an endpoint answering HTTP 5xx while the others answer is one problem until it answers too, not a
+        // "does not answer" / "answers again" pair per poll
+        if (!stillFailing(task)) {
+            String after = recoveredAfter.remove(gw);
+            gatewayProblems.ok(gw, "Gateway " + gw + " answers again" + (after == null ? "" : after));
+        }
         endpointProblems.ok(task.key(), "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " delivers data again");
     }
