@@ -188,7 +188,22 @@ public interface EnphaseConfig {
 
     Sink sink();
 
+    /** Poll dead letters (payloads the parser rejected) under {@code <data-dir>/dead-letter/poll/}. */
+    @WithName("dead-letter")
+    DeadLetter deadLetter();
+
     Spool spool();
+
+    /** Bounds of the poll dead letters (sink dead letters are data and are never dropped). */
+    interface DeadLetter {
+        /**
+         * Size limit in bytes of {@code dead-letter/poll/}; beyond it a rejected payload is counted, not kept. Per
+         * gateway, endpoint and reason only the first and the latest payload are kept in any case.
+         */
+        @WithName("max-bytes")
+        @WithDefault("67108864")
+        long maxBytes();
+    }
 
     /** The durable spool between polling and the sinks ({@code <data-dir>/spool/<sink>/}). */
     interface Spool {

@@ -60,6 +60,16 @@ public class PipelineMetrics {
                 .tag("sink", sink).register(registry).increment(readings);
     }
 
+    /**
+     * outcome: written (a payload file written), dropped (a payload not kept: a repeat replaced by a newer one, or
+     * over enphase.dead-letter.max-bytes); written - dropped = payloads on disk.
+     */
+    public void pollDeadLetter(String gateway, String endpoint, String outcome) {
+        Counter.builder("enphase_poll_dead_letters").description("rejected gateway payloads, kept or only counted")
+                .tag("gateway", gateway).tag("endpoint", endpoint).tag("outcome", outcome).register(registry)
+                .increment();
+    }
+
     public void spoolDepth(String sink, long entries) {
         gauge("enphase_spool_depth", "entries waiting in a sink's spool", "sink", sink).set(entries);
     }

@@ -1,10 +1,13 @@
 package dev.enphaseetl.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +50,10 @@ public class PollProblems {
     private final RetryPlan retries;
     private final Duration outageGrace;
     private final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
+    /** Per gateway: endpoints whose last answer was HTTP 5xx. */
+    private final Map<String, Set<String>> failingEndpoints = new ConcurrentHashMap<>();
+    /** Per gateway: how long the outage lasted, said when the last failing endpoint answers. */
+    private final Map<String, String> recoveredAfter = new ConcurrentHashMap<>();
 
     @Inject
     public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config) {
@@ -73,6 +80,9 @@ public class PollProblems {
         metrics.pollFailure(reason.toLowerCase(Locale.ROOT));
         String gw = task.gateway().id();
         if (e instanceof GatewayException ge && transientReason(ge.reason())) {
+            if (ge.reason() == GatewayException.Reason.HTTP_ERROR) {
+                failingEndpoints.computeIfAbsent(gw, k -> ConcurrentHashMap.newKeySet()).add(task.endpoint().id());
+            }
             retries.failed(task).ifPresent(delay -> {
                 metrics.poll(task.endpoint().id(), "retry_planned");
                 LOG.debugf("Gateway %s endpoint %s: retry in %d ms", gw, task.endpoint().id(), delay.toMillis());
@@ -108,22 +118,24 @@ public class PollProblems {
 
     /** The payload was not usable: keep it in the dead-letter directory and say why. */
     public void payloadRejected(Exchange exchange) throws IOException {
-        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
+        PollTask task = exchange.getProperty(TASK, PollTask.class);
+        Fetched fetched = fetchedOf(exchange, task);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e instanceof PayloadException ? e.getMessage() : e.toString();
-        retries.succeeded(fetched.task()); // the gateway answered: not an outage
-        metrics.poll(fetched.task().endpoint().id(), "rejected");
+        retries.succeeded(task); // the gateway answered: not an outage
+        stillFailing(task);
+        metrics.poll(task.endpoint().id(), "rejected");
         metrics.pollFailure("payload_rejected");
-        var file = deadLetters.parkPayload(fetched, reason);
-        endpointProblems.problem(fetched.task().key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
-                + fetched.task().gateway().id() + " endpoint " + fetched.task().endpoint().id()
-                + ": payload rejected: " + reason + "; kept in " + file);
+        String kept = keptIn(deadLetters.parkPayload(task, fetched, reason));
+        endpointProblems.problem(task.key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
+                + task.gateway().id() + " endpoint " + task.endpoint().id() + ": payload rejected: " + reason + "; "
+                + kept);
     }
 
     /** Anything else: keep the payload if there is one, and say what broke, naming gateway and endpoint. */
     public void unexpected(Exchange exchange) throws IOException {
-        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
         PollTask task = exchange.getProperty(TASK, PollTask.class);
+        Fetched fetched = fetchedOf(exchange, task);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (isSpoolRefusal(e)) {
             // the spool logs the change of state once and turns readiness DOWN; parking the payload would fill
@@ -132,13 +144,28 @@ public class PollProblems {
                     e.getMessage());
             return;
         }
-        if (fetched != null) {
-            var file = deadLetters.parkPayload(fetched, "unexpected " + e);
-            LOG.errorf(e, "Gateway %s endpoint %s: unexpected failure; payload kept in %s", task.gateway().id(),
-                    task.endpoint().id(), file);
-        } else {
-            LOG.errorf(e, "%s: unexpected failure", task);
+        String reason = "unexpected " + e;
+        String kept = fetched == null ? "no answer to keep" : keptIn(deadLetters.parkPayload(task, fetched, reason));
+        // once per gateway, endpoint and kind of failure (a stack trace once, at DEBUG after that)
+        if (endpointProblems.problem(task.key(), "unexpected:" + e.getClass().getName(), Logger.Level.ERROR,
+                "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id() + ": unexpected failure: " + e
+                        + "; " + kept + " (logged once until it delivers again)")) {
+            LOG.debug("stack trace of the unexpected failure", e);
         }
+    }
+
+    /**
+     * The answer of this poll: the exchange property {@link #FETCHED} only if it belongs to {@code task} (an exchange
+     * handed on to the gateway's next poll may still hold the previous poll's answer).
+     */
+    static Fetched fetchedOf(Exchange exchange, PollTask task) {
+        Fetched fetched = exchange.getProperty(FETCHED, Fetched.class);
+        return fetched != null && fetched.task().equals(task) ? fetched : null;
+    }
+
+    private static String keptIn(Optional<Path> file) {
+        return file.map(f -> "kept in " + f)
+                .orElse("not kept (enphase.dead-letter.max-bytes reached; counted in enphase_poll_dead_letters)");
     }
 
     private static boolean isSpoolRefusal(Throwable e) {
@@ -161,8 +188,18 @@ public class PollProblems {
         String message = "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " is not available on this firmware: " + reason + " (reported once)";
         if (endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, message)) {
-            deadLetters.parkPayload(fetched, "not data (endpoint not available on this firmware): " + reason);
+            deadLetters.parkPayload(task, fetched, "not data (endpoint not available on this firmware): " + reason);
         }
+    }
+
+    /** The endpoint of {@code task} answered; whether other endpoints of its gateway still answer HTTP 5xx. */
+    private boolean stillFailing(PollTask task) {
+        Set<String> failing = failingEndpoints.get(task.gateway().id());
+        if (failing == null) {
+            return false;
+        }
+        failing.remove(task.endpoint().id());
+        return !failing.isEmpty();
     }
 
     public boolean hasGatewayProblem(String gatewayId) {
@@ -187,9 +224,15 @@ public class PollProblems {
     public void succeeded(PollTask task) {
         lastGood.put(task.gateway().id(), Instant.now());
         metrics.poll(task.endpoint().id(), "ok");
-        String after = retries.succeeded(task).map(d -> " after " + d.toSeconds() + " s; endpoints that failed"
-                + " meanwhile are asked now").orElse("");
-        gatewayProblems.ok(task.gateway().id(), "Gateway " + task.gateway().id() + " answers again" + after);
+        String gw = task.gateway().id();
+        retries.succeeded(task).ifPresent(d -> recoveredAfter.put(gw, " after " + d.toSeconds() + " s; endpoints"
+                + " that failed meanwhile are asked now"));
+        // an endpoint answering HTTP 5xx while the others answer is one problem until it answers too, not a
+        // "does not answer" / "answers again" pair per poll
+        if (!stillFailing(task)) {
+            String after = recoveredAfter.remove(gw);
+            gatewayProblems.ok(gw, "Gateway " + gw + " answers again" + (after == null ? "" : after));
+        }
         endpointProblems.ok(task.key(), "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " delivers data again");
     }

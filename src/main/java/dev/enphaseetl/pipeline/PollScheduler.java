@@ -1,10 +1,12 @@
 package dev.enphaseetl.pipeline;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,12 +36,22 @@ public class PollScheduler {
     private static final class GatewayQueue {
         private final GatewayTarget gateway;
         private final LinkedHashSet<Endpoint> waiting = new LinkedHashSet<>();
+        /** Endpoints of the first round not asked yet: they go first, before any other endpoint of the gateway. */
+        private final EnumSet<Endpoint> firstRound = EnumSet.copyOf(FIRST_ROUND);
         private boolean busy;
 
         GatewayQueue(GatewayTarget gateway) {
             this.gateway = gateway;
         }
     }
+
+    /**
+     * What the parser needs before the other endpoints make sense: /info (firmware), /production.json (device time,
+     * production CT) and /ivp/meters (the meter configuration /ivp/meters/readings is matched against). Their timers
+     * start at once (routes/10), but a tick can find the gateway not registered yet, or come late under load: so any
+     * other endpoint of a gateway queues these first, once, if they have not been asked yet.
+     */
+    static final Set<Endpoint> FIRST_ROUND = EnumSet.of(Endpoint.INFO, Endpoint.PRODUCTION_JSON, Endpoint.IVP_METERS);
 
     private final Map<String, GatewayQueue> queues = new ConcurrentHashMap<>();
     private final GatewayRegistry registry;
@@ -81,15 +93,29 @@ public class PollScheduler {
         GatewayTarget g = task.gateway();
         GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
         synchronized (q) {
-            if (q.busy) {
-                if (!q.waiting.add(task.endpoint())) {
-                    LOG.debugf("gateway %s: %s is still waiting from its previous tick", g.id(),
-                            task.endpoint().id());
+            if (!q.firstRound.isEmpty() && !FIRST_ROUND.contains(task.endpoint())) {
+                List<Endpoint> first = List.copyOf(q.firstRound);
+                q.firstRound.clear();
+                LOG.debugf("gateway %s: %s is due before %s was asked; asking those first", g.id(),
+                        task.endpoint().id(), first);
+                for (Endpoint e : first) {
+                    enqueue(q, new PollTask(g, e), started);
                 }
-            } else {
-                q.busy = true;
-                started.add(task);
             }
+            q.firstRound.remove(task.endpoint());
+            enqueue(q, task, started);
+        }
+    }
+
+    private static void enqueue(GatewayQueue q, PollTask task, List<PollTask> started) {
+        if (q.busy) {
+            if (!q.waiting.add(task.endpoint())) {
+                LOG.debugf("gateway %s: %s is still waiting from its previous tick", task.gateway().id(),
+                        task.endpoint().id());
+            }
+        } else {
+            q.busy = true;
+            started.add(task);
         }
     }
 

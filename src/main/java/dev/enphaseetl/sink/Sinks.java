@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.delivery.Redactor;
+import dev.enphaseetl.delivery.SinkFailures;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.health.SinkStatus;
@@ -93,13 +94,28 @@ public class Sinks {
         String reason = reason(e);
         status.failed(sink, reason);
         metrics.deliveryFailed(sink, readings);
-        if (e instanceof PermanentSinkException || e instanceof HttpOperationFailedException h
-                && h.getStatusCode() == 400) {
+        if (e instanceof PermanentSinkException || e instanceof HttpOperationFailedException h && refusesData(h)) {
             return; // refused data: parked by sinkDeadLetters, which logs it
         }
         problems.problem(sink, e == null ? "failure" : e.getClass().getSimpleName(), Logger.Level.WARN, "Sink "
                 + sink + " is failing: " + reason + "; readings wait in its spool and are retried"
                 + " (logged once until it recovers)");
+    }
+
+    /**
+     * Predicate of {@code sink-errors} for outputs wired in YAML ({@code http:}): whether the server refused the data
+     * itself ({@link SinkFailures#http}), so that the entry is parked rather than retried.
+     */
+    public boolean refusedData(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (e == null) {
+            e = exchange.getException();
+        }
+        return e instanceof HttpOperationFailedException h && refusesData(h);
+    }
+
+    private static boolean refusesData(HttpOperationFailedException h) {
+        return SinkFailures.http(h.getStatusCode(), h.getResponseBody()) == SinkFailures.Verdict.REFUSED;
     }
 
     /** The sink of a spool entry: header {@code sink}, else the name of the spool directory it came from. */

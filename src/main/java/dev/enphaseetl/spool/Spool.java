@@ -25,6 +25,7 @@ import jakarta.inject.Named;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.ProblemLog;
 import dev.enphaseetl.model.Reading;
 
 /**
@@ -45,6 +46,8 @@ import dev.enphaseetl.model.Reading;
 public class Spool {
 
     private static final Logger LOG = Logger.getLogger("dev.enphaseetl.spool");
+    /** Full and unwritable: one line when it starts, a reminder every 10 min, one when it ends. */
+    private final ProblemLog problems = new ProblemLog(LOG);
     /** A refusal is only decided on a fresh count, but the directories are not counted more often than this. */
     private static final Duration MIN_RECOUNT = Duration.ofMillis(500);
     /** A staging file this old belongs to no write in progress. */
@@ -144,23 +147,20 @@ public class Spool {
             Files.delete(staged);
             DurableFiles.fsyncDirectory(staged.getParent());
         } catch (IOException | UncheckedIOException e) {
-            boolean first;
             synchronized (this) {
                 writtenSinceCount -= (long) content.length * (sinks.enabled().size() - written);
-                first = writeError == null;
                 writeError = "cannot write spool " + root + ": " + e;
             }
-            if (first) {
-                LOG.errorf("Cannot write to spool %s (%s: %s); polls are not acknowledged until it is writable "
-                        + "(logged once)", root, e.getClass().getSimpleName(), e.getMessage());
-            }
+            problems.problem("write", "write", Logger.Level.ERROR, String.format("Cannot write to spool %s (%s: %s);"
+                    + " polls are not acknowledged until it is writable (logged once, reminded every 10 min)", root,
+                    e.getClass().getSimpleName(), e.getMessage()));
             throw new SpoolWriteException("cannot write spool " + root + ": " + e.getMessage(), e);
         } finally {
             writing.remove(name);
         }
         synchronized (this) {
             if (writeError != null) {
-                LOG.infof("Spool %s is writable again", root);
+                problems.ok("write", "Spool " + root + " is writable again");
             }
             writeError = null;
         }
@@ -206,16 +206,16 @@ public class Spool {
         }
         long used = used();
         if (used + needed > maxBytes) {
-            if (!refusing) {
-                LOG.errorf("Spool %s is full (%d of %d bytes, enphase.spool.max-bytes): new readings are refused "
-                        + "until the sinks catch up", root, used, maxBytes);
-            }
+            problems.problem("full", "full", Logger.Level.ERROR, String.format("Spool %s is full (%d of %d bytes,"
+                    + " enphase.spool.max-bytes): new readings are refused until the sinks catch up", root, used,
+                    maxBytes));
             refusing = true;
             refusedNeed = needed;
             throw new SpoolFullException(root, used, needed, maxBytes);
         }
         if (refusing) {
-            LOG.infof("Spool %s accepts readings again (%d of %d bytes)", root, used, maxBytes);
+            problems.ok("full", String.format("Spool %s accepts readings again (%d of %d bytes)", root, used,
+                    maxBytes));
             refusing = false;
         }
         writtenSinceCount += needed;

@@ -58,4 +58,20 @@ class ProblemLogTest {
                 "Gateway gw1 answers again");
         assertThat(log.hasProblem("gw1")).isFalse();
     }
+
+    @Test
+    void aLastingProblemIsRemindedEveryTenMinutesNotEveryPoll() {
+        long[] now = {0};
+        ProblemLog log = new ProblemLog(Logger.getLogger("test.problems"), java.time.Duration.ofMinutes(10),
+                () -> now[0]);
+        // one failure every 30 s for 25 minutes
+        for (int i = 0; i <= 50; i++) {
+            now[0] = java.time.Duration.ofSeconds(30L * i).toNanos();
+            log.problem("influxdb", "TransientSinkException", Logger.Level.WARN, "Sink influxdb is failing");
+        }
+        assertThat(lines).containsExactly("Sink influxdb is failing", "Still, for 10 min: Sink influxdb is failing",
+                "Still, for 20 min: Sink influxdb is failing");
+        log.ok("influxdb", "Sink influxdb delivers again");
+        assertThat(lines).hasSize(4).last().isEqualTo("Sink influxdb delivers again");
+    }
 }

@@ -40,9 +40,51 @@ class PollSchedulerTest {
         assertThat(s.busyGateways()).isEqualTo(1000);
     }
 
+    /** The first round (info, production-json, ivp-meters) asked and finished, as after a normal start. */
+    private static void firstRoundDone(PollScheduler s) {
+        for (String e : List.of("info", "production-json", "ivp-meters")) {
+            s.due(e).forEach(t -> {
+                for (PollTask next = s.release(t); next != null; next = s.release(next)) {
+                    // drained
+                }
+            });
+        }
+    }
+
+    @Test
+    void theStartupRaceCannotHappen_anEndpointDueBeforeTheFirstRoundQueuesItFirst() {
+        // the 0 s ticks of info and ivp-meters came before the gateway was known (or late under load): the first
+        // tick of ivp-meters-readings would be parsed without the meter configuration and dead-lettered
+        PollScheduler s = scheduler(1);
+        List<String> order = new ArrayList<>();
+        List<PollTask> started = s.due("ivp-meters-readings");
+        assertThat(started).extracting(t -> t.endpoint().id()).containsExactly("info");
+        for (PollTask t = started.get(0); t != null; t = s.release(t)) {
+            order.add(t.endpoint().id());
+        }
+        assertThat(order).containsExactly("info", "production-json", "ivp-meters", "ivp-meters-readings");
+        // once asked, the first round is not queued again
+        assertThat(s.due("api-v1-production")).extracting(t -> t.endpoint().id()).containsExactly(
+                "api-v1-production");
+    }
+
+    @Test
+    void aFirstRoundTickBeforeTheOthersAddsNothingExtra() {
+        PollScheduler s = scheduler(1);
+        PollTask info = s.due("info").get(0);
+        assertThat(s.due("ivp-meters")).isEmpty();
+        assertThat(s.due("ivp-meters-readings")).isEmpty();
+        List<String> order = new ArrayList<>();
+        for (PollTask t = s.release(info); t != null; t = s.release(t)) {
+            order.add(t.endpoint().id());
+        }
+        assertThat(order).containsExactly("ivp-meters", "production-json", "ivp-meters-readings");
+    }
+
     @Test
     void aBusyGatewayGetsNoSecondRequestButItsEndpointsWaitInOrder() {
         PollScheduler s = scheduler(1);
+        firstRoundDone(s);
         PollTask first = s.due("production-json").get(0);
         assertThat(s.due("ivp-meters-readings")).isEmpty();
         assertThat(s.due("api-v1-production")).isEmpty();

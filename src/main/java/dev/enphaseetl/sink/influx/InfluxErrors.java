@@ -7,23 +7,18 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBIOException;
 
 import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.delivery.Redactor;
 import dev.enphaseetl.delivery.SinkException;
+import dev.enphaseetl.delivery.SinkFailures;
 import dev.enphaseetl.delivery.TransientSinkException;
 
 /**
- * Classifies a failed write.
- * <ul>
- * <li>transient: I/O failures (connection refused, timeout, reset), HTTP 5xx and 429, and configuration problems the
- * data is not to blame for (401/403 authentication, 404 database not found): retrying later, after the server or the
- * configuration is fixed, delivers the same batch;</li>
- * <li>permanent: any other 4xx, above all 400 ({@code partial write}, field type conflict, unable to parse, points
- * beyond retention policy): the server will reject these lines again.</li>
- * </ul>
+ * Turns a failed write into {@link TransientSinkException} (sink down: kept and retried) or
+ * {@link PermanentSinkException} (the lines are refused for their content, naming them where the server did), by the
+ * rule of {@link SinkFailures#influx}.
  */
 final class InfluxErrors {
 
@@ -40,15 +35,9 @@ final class InfluxErrors {
             return new TransientSinkException("InfluxDB unreachable: " + cause.getClass().getSimpleName() + ": "
                     + redactor.redact(cause.getMessage()), null);
         }
-        if (status >= 500 || status == 429) {
-            return new TransientSinkException(
-                    "InfluxDB is temporarily unable to write (HTTP " + status + "): " + server,
-                    null);
-        }
-        if (status == 401 || status == 403 || status == 404
-                || (status == 0 && e instanceof InfluxDBException ie && ie.isRetryWorth())) {
-            return new TransientSinkException("InfluxDB refused the write for a configuration reason (HTTP " + status
-                    + "), data kept for retry: " + server, null);
+        if (SinkFailures.influx(status, server) == SinkFailures.Verdict.DOWN) {
+            return new TransientSinkException("InfluxDB cannot take the write now (HTTP " + status + "), data kept for"
+                    + " retry: " + server, null);
         }
         List<String> rejected = rejectedLines(server, lines);
         String which = rejected.isEmpty()

@@ -61,7 +61,7 @@ public class JdbcSink implements AutoCloseable {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new PermanentSinkException("cannot create the SQLite directory " + parent + ": " + e, e);
+            throw new TransientSinkException("cannot create the SQLite directory " + parent + ": " + e, e);
         }
     }
 
@@ -82,12 +82,13 @@ public class JdbcSink implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
+            // no data is to blame for a schema that cannot be made (wrong credentials, no database, no
+            // permission, server away): the sink is down and the readings wait for it
             String msg = "schema migration of " + dialect + " database failed: " + redactor.redact(e.getMessage());
-            if (root instanceof SQLException sql && JdbcErrors.isTransient(sql)
-                    || root instanceof IOException) {
-                throw new TransientSinkException(msg, e);
+            if (root instanceof SQLException sql && root != e) {
+                msg += " (SQLState " + sql.getSQLState() + ")";
             }
-            throw new PermanentSinkException(msg, e);
+            throw new TransientSinkException(msg, e);
         }
     }
 
@@ -113,11 +114,11 @@ public class JdbcSink implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            if (JdbcErrors.isTransient(e)) {
+            if (JdbcErrors.isTransient(e, dialect)) {
                 connections.discard();
             }
             var classified = JdbcErrors.classify("upsert of " + readings.size() + " readings into " + dialect, e,
-                    redactor);
+                    dialect, redactor);
             // the caller reports it (the pipeline once per problem, not once per failed batch)
             LOG.debug(classified.getMessage());
             throw classified;
@@ -223,10 +224,10 @@ public class JdbcSink implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            if (JdbcErrors.isTransient(e)) {
+            if (JdbcErrors.isTransient(e, dialect)) {
                 connections.discard();
             }
-            throw JdbcErrors.classify("SQL work on " + dialect, e, redactor);
+            throw JdbcErrors.classify("SQL work on " + dialect, e, dialect, redactor);
         }
     }
 
