@@ -130,7 +130,7 @@ public class ReadingExtractor {
         return tagged;
     }
 
-    private void hold(Fetched fetched) throws java.io.IOException {
+    private void hold(Fetched fetched) throws IOException {
         String id = fetched.task().gateway().id();
         List<Fetched> overflow = new ArrayList<>();
         boolean first;
@@ -150,7 +150,8 @@ public class ReadingExtractor {
                     + " it is; set enphase.gateways[n].serial to write them without waiting for /info", id);
         }
         for (Fetched f : overflow) {
-            deadLetters.parkPayload(f, "held while the gateway's serial was unknown, beyond the in-memory limit");
+            deadLetters.parkPayload(f.task(), f,
+                    "held while the gateway's serial was unknown, beyond the in-memory limit");
         }
         if (!overflow.isEmpty() && saidOverflowOnce(id)) {
             LOG.warnf("Gateway %s: /info still gives no serial and the held answers exceed %d MB: the oldest are parked"
@@ -163,7 +164,7 @@ public class ReadingExtractor {
         return saidOverflow.add(id);
     }
 
-    private List<Reading> release(GatewayTarget gateway, GatewayState state) throws java.io.IOException {
+    private List<Reading> release(GatewayTarget gateway, GatewayState state) throws IOException {
         if (serial(gateway, state).isEmpty()) {
             return List.of();
         }
@@ -180,7 +181,7 @@ public class ReadingExtractor {
             try {
                 out.addAll(parse(f, state));
             } catch (PayloadException e) {
-                deadLetters.parkPayload(f, e.getMessage());
+                deadLetters.parkPayload(f.task(), f, e.getMessage());
                 LOG.warnf("Gateway %s endpoint %s: a held answer was rejected: %s; kept as a dead letter",
                         gateway.id(), f.task().endpoint().id(), e.getMessage());
             }
