@@ -200,6 +200,10 @@ public interface EnphaseConfig {
         @WithDefault("ivp-livedata-status")
         List<String> endpoints();
 
+        /** Whether the live measurement also goes to the sinks (else only to outputs on seda:live, such as MQTT). */
+        @WithDefault("true")
+        boolean spool();
+
         /** Gateways (ids) in high-rate mode; {@code *} = all. */
         @WithDefault("*")
         List<String> gateways();
