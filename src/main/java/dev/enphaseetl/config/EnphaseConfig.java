@@ -223,6 +223,40 @@ public interface EnphaseConfig {
         Duration recountInterval();
     }
 
+    /** The gateways' live stream and the optional high-rate mode (docs/live.md). */
+    Live live();
+
+    interface Live {
+        /** Enable each gateway's live stream before polling /ivp/livedata/status, and keep it on. */
+        @WithDefault("true")
+        boolean stream();
+
+        /** Enable the stream again this long after the last time (a gateway switches it off after ~15 minutes). */
+        @WithName("stream-renew")
+        @WithDefault("12m")
+        Duration streamRenew();
+
+        /** High-rate mode: poll the live endpoints at {@code period} into the {@code live} measurement. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Period of the high-rate polls (down to 1s); a poll is skipped while its gateway is busy. */
+        @WithDefault("1s")
+        String period();
+
+        /** Endpoints polled in high-rate mode: ivp-livedata-status and/or ivp-meters-readings. */
+        @WithDefault("ivp-livedata-status")
+        List<String> endpoints();
+
+        /** Whether the live measurement also goes to the sinks (else only to outputs on seda:live, such as MQTT). */
+        @WithDefault("true")
+        boolean spool();
+
+        /** Gateways (ids) in high-rate mode; {@code *} = all. */
+        @WithDefault("*")
+        List<String> gateways();
+    }
+
     interface Poll {
         /** Polls run at once, over all gateways and endpoints. */
         @WithDefault("8")
@@ -248,6 +282,14 @@ public interface EnphaseConfig {
         @WithName("outage-grace")
         @WithDefault("30m")
         Duration outageGrace();
+
+        /**
+         * An endpoint whose device timestamp (or whole payload) stayed the same for this many further polls while the
+         * gateway's other data moved is reported stale.
+         */
+        @WithName("stale-after")
+        @WithDefault("2")
+        int staleAfter();
 
         /** Per endpoint id ({@code production-json}, {@code ivp-meters-readings}, ...): period and on/off. */
         @WithParentName

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +17,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.enphaseetl.auth.GatewayTokens;
@@ -28,6 +31,7 @@ import dev.enphaseetl.auth.TokenManager;
 import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.health.PipelineMetrics;
+import dev.enphaseetl.parse.Endpoint;
 
 /**
  * Fetches one endpoint of one gateway: with the gateway's current token and session (see {@link GatewaySessions}),
@@ -51,13 +55,15 @@ public class GatewayFetcher {
     private final GatewayHttpClient http;
     private final GatewaySessions sessions;
     private final SchemeFallback fallback = new SchemeFallback();
+    private final LiveStream live;
 
     @Inject
     public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
                 config.http().insecure()), tokens.manager(), states::serial,
                 Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()),
-                metrics::pollDuration);
+                metrics::pollDuration, new LiveStream(config.live().stream(), config.live().streamRenew(),
+                        Clock.systemUTC()));
     }
 
     /**
@@ -65,12 +71,20 @@ public class GatewayFetcher {
      */
     public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
             Timeout connectTimeout, Timeout responseTimeout) {
+        this(trust, tokens, serials, connectTimeout, responseTimeout, LiveStream.off());
+    }
+
+    /** Same, keeping the gateways' live streams on as {@code live} says. */
+    public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
+            Timeout connectTimeout, Timeout responseTimeout, LiveStream live) {
         this(trust, tokens, serials, connectTimeout, responseTimeout, (endpoint, took) -> {
-        });
+        }, live);
     }
 
     private GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
-            Timeout connectTimeout, Timeout responseTimeout, BiConsumer<String, Duration> pollDurations) {
+            Timeout connectTimeout, Timeout responseTimeout, BiConsumer<String, Duration> pollDurations,
+            LiveStream live) {
+        this.live = live;
         this.trust = trust;
         this.tokens = tokens;
         this.serials = serials;
@@ -80,10 +94,55 @@ public class GatewayFetcher {
     }
 
     /**
+     * Fetches the task's endpoint (see {@link #fetchOnce}); for {@code /ivp/livedata/status} of a gateway with a
+     * token, first enables the gateway's live stream when {@link LiveStream} says so, and when the answer shows that
+     * the stream lapsed meanwhile, enables it and asks once more. One request at a time, as the poll's.
+     */
+    public Fetched fetch(PollTask task) throws GatewayException {
+        if (task.endpoint() != Endpoint.IVP_LIVEDATA_STATUS || !task.gateway().hasToken()
+                && !tokens.hasSource(task.gateway().id())) {
+            return fetchOnce(task);
+        }
+        String id = task.gateway().id();
+        if (live.shouldEnable(id)) {
+            enableLiveStream(task);
+        }
+        Fetched f = fetchOnce(task);
+        if (f.status() == 200 && live.lapsed(id, f.body()) && live.shouldEnable(id) && enableLiveStream(task)) {
+            f = fetchOnce(task);
+        }
+        return f;
+    }
+
+    /** Posts {@link LiveStream#ENABLE}; true when the gateway accepted it. Failures are noted, never thrown. */
+    private boolean enableLiveStream(PollTask task) {
+        GatewayTarget gw = task.gateway();
+        try {
+            Optional<String> bearer = tokens.bearerFor(gw.id());
+            Optional<String> session = session(gw, bearer);
+            HttpPost post = new HttpPost(GatewayTarget.resolve(fallback.base(gw), LiveStream.PATH));
+            bearer.ifPresent(b -> post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + b));
+            session.ifPresent(s -> post.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
+            post.setHeader(HttpHeaders.ACCEPT, "application/json");
+            post.setEntity(new StringEntity(LiveStream.ENABLE, ContentType.APPLICATION_JSON));
+            int status = http.execute(post, task, response -> {
+                HttpEntity entity = response.getEntity();
+                String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
+                live.answered(gw.id(), response.getCode(), body.length() > 200 ? body.substring(0, 200) : body);
+                return response.getCode();
+            });
+            return status >= 200 && status < 300;
+        } catch (GatewayException | TokenUnavailableException e) {
+            live.failed(gw.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * Fetches the task's endpoint with the gateway's current token. On 401/403 the token manager revalidates once
      * (renewing if credentials exist, single-flight per account) and the request is repeated once with a new token.
      */
-    public Fetched fetch(PollTask task) throws GatewayException {
+    public Fetched fetchOnce(PollTask task) throws GatewayException {
         GatewayTarget gw = task.gateway();
         if (gw.certificateSha256() != null) {
             trust.pin(gw.hostPort(), gw.certificateSha256());

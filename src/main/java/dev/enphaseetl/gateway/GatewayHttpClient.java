@@ -17,6 +17,7 @@ import javax.net.ssl.TrustManager;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
@@ -88,7 +89,8 @@ final class GatewayHttpClient implements Closeable {
     }
 
     /** Sends {@code request} for {@code task} (whose gateway gives the digest credentials). */
-    <T> T execute(HttpGet request, PollTask task, HttpClientResponseHandler<T> handler) throws GatewayException {
+    <T> T execute(HttpUriRequestBase request, PollTask task, HttpClientResponseHandler<T> handler)
+            throws GatewayException {
         try {
             return client.execute(request, digestContext(task.gateway()), handler);
         } catch (SocketTimeoutException e) {

@@ -140,6 +140,14 @@ public final class Schema {
                         new Column("phase", "", "total, L1, L2 or L3")),
                 List.of(new Column("active_power_w", "W", "active power (agg_p_mw / 1000)"),
                         new Column("apparent_power_va", "VA", "apparent power (agg_s_mva / 1000)"))));
+        register(new Measurement("live",
+                "high-rate mode (docs/live.md): power per source and phase from /ivp/livedata/status (source pv,"
+                        + " storage, grid, load, generator) or /ivp/meters/readings (source: the meter type), at a"
+                        + " period down to 1 s; timestamp is the device's",
+                List.of(GATEWAY, new Column("source", "", "pv, storage, grid, load, generator or a meter type"),
+                        new Column("phase", "", "total, L1, L2 or L3")),
+                List.of(new Column("active_power_w", "W", "active power"),
+                        new Column("apparent_power_va", "VA", "apparent power"))));
         register(new Measurement("livedata_battery",
                 "/ivp/livedata/status battery aggregate; timestamp is meters.last_update",
                 List.of(GATEWAY),

@@ -40,6 +40,8 @@ public final class BeanRegistry {
             Map.entry("readingExtractor", "dev.enphaseetl.pipeline.ReadingExtractor"),
             Map.entry("pollScheduler", "dev.enphaseetl.pipeline.PollScheduler"),
             Map.entry("pollProblems", "dev.enphaseetl.pipeline.PollProblems"),
+            Map.entry("livePolls", "dev.enphaseetl.pipeline.LivePolls"),
+            Map.entry("staleEndpoints", "dev.enphaseetl.pipeline.StaleEndpoints"),
             Map.entry("spoolEntries", "dev.enphaseetl.spool.SpoolEntries"),
             Map.entry("render", "dev.enphaseetl.render.RenderSteps"),
             Map.entry("spool", "dev.enphaseetl.spool.Spool"),

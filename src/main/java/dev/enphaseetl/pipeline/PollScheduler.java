@@ -88,6 +88,22 @@ public class PollScheduler {
         return tasks;
     }
 
+    /**
+     * Starts {@code task} when its gateway is free and returns true; else returns false and the task is dropped, not
+     * queued (a high-rate poll: the next tick asks again, and regular polls keep their place).
+     */
+    public boolean startIfIdle(PollTask task) {
+        GatewayTarget g = task.gateway();
+        GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
+        synchronized (q) {
+            if (q.busy) {
+                return false;
+            }
+            q.busy = true;
+            return true;
+        }
+    }
+
     /** Starts the task (adds it to {@code started}) when its gateway is free; else it waits for the gateway. */
     private void start(PollTask task, List<PollTask> started) {
         GatewayTarget g = task.gateway();

@@ -341,18 +341,26 @@ final class GatewayPayloads {
     // ----- /ivp/livedata/status
 
     ObjectNode ivpLivedataStatus(Instant now) {
+        return ivpLivedataStatus(now, false);
+    }
+
+    /**
+     * With the live stream on, {@code last_update} is the second asked for (a real gateway refreshes it about every
+     * second); off, it is the meter reading's minute and {@code sc_stream} says {@code disabled}.
+     */
+    ObjectNode ivpLivedataStatus(Instant now, boolean stream) {
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode conn = root.putObject("connection");
         conn.put("mqtt_state", "connected");
         conn.put("prov_state", "configured");
         conn.put("auth_state", "ok");
-        conn.put("sc_stream", "disabled");
+        conn.put("sc_stream", stream ? "enabled" : "disabled");
         conn.put("sc_debug", "disabled");
         MeterSample prod = meter(Kind.PRODUCTION, now);
         MeterSample load = meter(Kind.TOTAL_CONSUMPTION, now);
         MeterSample grid = meter(Kind.NET_CONSUMPTION, now);
         ObjectNode meters = root.putObject("meters");
-        meters.put("last_update", prod.time.getEpochSecond());
+        meters.put("last_update", stream ? now.getEpochSecond() : prod.time.getEpochSecond());
         meters.put("soc", 0);
         meters.put("main_relay_state", 1);
         meters.put("gen_relay_state", 5);

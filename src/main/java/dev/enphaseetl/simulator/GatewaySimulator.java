@@ -48,14 +48,16 @@ public final class GatewaySimulator implements AutoCloseable {
     private static List<VirtualGateway> createGateways(SimulatorConfig c) {
         List<VirtualGateway> list = new ArrayList<>();
         if (c.captureDir() != null) {
-            list.add(new VirtualGateway(new CaptureReplay(c.captureDir()), c.tokens(), c.legacyDigest()));
+            list.add(new VirtualGateway(new CaptureReplay(c.captureDir()), c.tokens(), c.legacyDigest(), c.clock(),
+                    c.liveStreamLapse()));
             return list;
         }
         if (c.gatewayCount() < 1) {
             throw new IllegalArgumentException("gatewayCount must be >= 1 without a capture folder");
         }
         for (int i = 0; i < c.gatewayCount(); i++) {
-            list.add(new VirtualGateway(new ModelBackend(model(c, i)), c.tokens(), c.legacyDigest()));
+            list.add(new VirtualGateway(new ModelBackend(model(c, i)), c.tokens(), c.legacyDigest(), c.clock(),
+                    c.liveStreamLapse()));
         }
         return list;
     }

@@ -1,8 +1,10 @@
 package dev.enphaseetl.simulator;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -19,6 +21,8 @@ final class RequestRouter implements Handler<HttpServerRequest> {
 
     static final String PREFIX = "/gw/";
     static final String CHECK_JWT = "/auth/check_jwt";
+    static final String LIVE_STREAM = "/ivp/livedata/stream";
+    private static final Pattern ENABLE = Pattern.compile("\\{\\s*\"enable\"\\s*:\\s*([01])\\s*}");
 
     private final Vertx vertx;
     private final Map<String, VirtualGateway> bySerial;
@@ -50,6 +54,10 @@ final class RequestRouter implements Handler<HttpServerRequest> {
             checkJwt(req, gw);
             return;
         }
+        if (sub.equals(LIVE_STREAM)) {
+            liveStream(req, gw);
+            return;
+        }
         Optional<Endpoint> endpoint = ModelBackend.endpointOf(sub);
         if (!authorized(req, gw, endpoint)) {
             return;
@@ -58,13 +66,59 @@ final class RequestRouter implements Handler<HttpServerRequest> {
         VirtualGateway target = gw;
         String subPath = sub;
         if (fault.latencyMs() > 0) {
-            vertx.setTimer(fault.latencyMs(), id -> answer(req, target, subPath, fault));
+            vertx.setTimer(fault.latencyMs(), id -> answer(req, target, subPath, endpoint, fault));
         } else {
-            answer(req, target, subPath, fault);
+            answer(req, target, subPath, endpoint, fault);
         }
     }
 
-    private void answer(HttpServerRequest req, VirtualGateway gw, String sub, Fault fault) {
+    /**
+     * {@code POST /ivp/livedata/stream} with {@code {"enable":1}} (or 0), a token or session required, as on a real
+     * gateway: 200 {@code {"sc_stream":"enabled"}}; legacy firmware does not have it (404); the refusal knob answers
+     * its status instead.
+     */
+    private void liveStream(HttpServerRequest req, VirtualGateway gw) {
+        if (gw.legacy()) {
+            send(req, SimResponse.notFound());
+            return;
+        }
+        if (!gw.tokenValid(bearer(req)) && !gw.sessionValid(sessionCookie(req))) {
+            send(req, SimResponse.unauthorized());
+            return;
+        }
+        if (!"POST".equals(req.method().name())) {
+            send(req, new SimResponse(405, "text/plain", "Method Not Allowed"));
+            return;
+        }
+        req.body().onComplete(ar -> {
+            Instant now = clock.instant();
+            int refusal = gw.liveStreamRefusal();
+            if (refusal != 0) {
+                gw.liveStreamRequest(false, now);
+                send(req, refusal == 401
+                        ? SimResponse.unauthorized()
+                        : refusal == 404 ? SimResponse.notFound() : SimResponse.errorPage(refusal));
+                return;
+            }
+            String body = ar.succeeded() && ar.result() != null ? ar.result().toString() : "";
+            Boolean enable = enableFlag(body);
+            if (enable == null) {
+                send(req, new SimResponse(400, SimResponse.JSON, "{\"error\":\"expected {\\\"enable\\\":1}\"}"));
+                return;
+            }
+            gw.liveStreamRequest(enable, now);
+            send(req, SimResponse.json("{\"sc_stream\":\"" + (enable ? "enabled" : "disabled") + "\"}"));
+        });
+    }
+
+    /** {@code enable} of a request body {@code {"enable":1}}: true, false, or null when the body is not that. */
+    static Boolean enableFlag(String body) {
+        var m = ENABLE.matcher(body.trim());
+        return m.matches() ? "1".equals(m.group(1)) : null;
+    }
+
+    private void answer(HttpServerRequest req, VirtualGateway gw, String sub, Optional<Endpoint> endpoint,
+            Fault fault) {
         if (fault.hang()) {
             return; // never answer
         }
@@ -73,7 +127,12 @@ final class RequestRouter implements Handler<HttpServerRequest> {
         } else if (fault.htmlPage()) {
             send(req, SimResponse.htmlPage());
         } else {
-            SimResponse r = gw.backend().respond(sub, req.query(), clock.instant());
+            Instant now = clock.instant();
+            Instant at = endpoint.map(e -> gw.dataInstant(e, now)).orElse(now);
+            SimResponse r = endpoint.filter(e -> e == Endpoint.IVP_LIVEDATA_STATUS).isPresent()
+                    && gw.model().isPresent()
+                            ? SimResponse.json(gw.model().get().livedataStatus(at, gw.liveStreamOn(now)))
+                            : gw.backend().respond(sub, req.query(), at);
             send(req, fault.malformed() ? r.truncated() : r);
         }
     }

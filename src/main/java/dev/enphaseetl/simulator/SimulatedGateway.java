@@ -282,6 +282,14 @@ public final class SimulatedGateway {
         };
     }
 
+    /**
+     * {@code /ivp/livedata/status} as of {@code at}, with the live stream on ({@code sc_stream} enabled,
+     * {@code last_update} to the second) or off.
+     */
+    public String livedataStatus(Instant at, boolean stream) {
+        return GatewayPayloads.write(new GatewayPayloads(this).ivpLivedataStatus(at, stream));
+    }
+
     /** {@code /production.json}, with per-phase {@code lines} when {@code details} is true. */
     public String productionJson(Instant now, boolean details) {
         return GatewayPayloads.write(new GatewayPayloads(this).productionJson(now, details));

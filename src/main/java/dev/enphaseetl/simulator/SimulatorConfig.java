@@ -3,6 +3,7 @@ package dev.enphaseetl.simulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param clock         the simulated clock (fixed or accelerated clocks for tests)
  * @param captureDir    if set, serve this folder of captures as the only gateway instead of simulating
  * @param legacyDigest  legacy gateways ask for digest auth on /api/v1/production/inverters
+ * @param liveStreamLapse how long the live stream of {@code /ivp/livedata/status} stays on after a client enabled it
+ *                        ({@code POST /ivp/livedata/stream}); a real gateway switches it off after about 15 minutes
  */
 public record SimulatorConfig(String host, int httpPort, int httpsPort, int gatewayCount, long seed, int inverters,
         int phases, String firmware, ZoneId zone, List<String> tokens, Clock clock, Path captureDir,
-        boolean legacyDigest) {
+        boolean legacyDigest, Duration liveStreamLapse) {
 
     /**
      * A fake, unsigned JWT-shaped token every simulated gateway accepts by default. Not a secret: it only opens the
@@ -36,11 +39,17 @@ public record SimulatorConfig(String host, int httpPort, int httpsPort, int gate
      */
     public static final String DEV_TOKEN = devToken();
 
+    /** How long a real gateway keeps the live stream on after it was enabled. */
+    public static final Duration DEFAULT_LIVE_STREAM_LAPSE = Duration.ofMinutes(15);
+
     public SimulatorConfig {
         Objects.requireNonNull(host);
         Objects.requireNonNull(firmware);
         Objects.requireNonNull(zone);
         Objects.requireNonNull(clock);
+        if (liveStreamLapse == null || liveStreamLapse.isNegative() || liveStreamLapse.isZero()) {
+            throw new IllegalArgumentException("liveStreamLapse must be positive");
+        }
         tokens = List.copyOf(tokens);
         if (gatewayCount < 0 || inverters < 0 || phases < 0 || phases > 3) {
             throw new IllegalArgumentException("gatewayCount and inverters >= 0, phases 0..3");
@@ -79,6 +88,7 @@ public record SimulatorConfig(String host, int httpPort, int httpsPort, int gate
         private Clock clock = Clock.systemUTC();
         private Path captureDir;
         private boolean legacyDigest = true;
+        private Duration liveStreamLapse = DEFAULT_LIVE_STREAM_LAPSE;
 
         public Builder host(String v) {
             host = v;
@@ -145,9 +155,14 @@ public record SimulatorConfig(String host, int httpPort, int httpsPort, int gate
             return this;
         }
 
+        public Builder liveStreamLapse(Duration v) {
+            liveStreamLapse = v;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(host, httpPort, httpsPort, gatewayCount, seed, inverters, phases, firmware,
-                    zone, tokens, clock, captureDir, legacyDigest);
+                    zone, tokens, clock, captureDir, legacyDigest, liveStreamLapse);
         }
     }
 }

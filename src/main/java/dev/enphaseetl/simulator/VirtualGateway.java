@@ -1,6 +1,9 @@
 package dev.enphaseetl.simulator;
 
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -28,8 +31,23 @@ public final class VirtualGateway {
     private final boolean digestOnInverters;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    VirtualGateway(GatewayBackend backend, Collection<String> tokens, boolean legacyDigest) {
+    private final Clock clock;
+    private final Map<Endpoint, Instant> frozen = new EnumMap<>(Endpoint.class);
+    /** Live stream: off until a client enables it; while off, /ivp/livedata/status shows {@link #liveFrozenAt}. */
+    private Duration liveStreamLapse;
+    private int liveStreamRefusal;
+    private Instant liveFrozenAt;
+    private Instant liveUntil;
+    private boolean lapseCounted = true;
+    private int liveStreamRequests;
+    private int liveStreamLapses;
+
+    VirtualGateway(GatewayBackend backend, Collection<String> tokens, boolean legacyDigest, Clock clock,
+            Duration liveStreamLapse) {
         this.backend = backend;
+        this.clock = clock;
+        this.liveStreamLapse = liveStreamLapse;
+        this.liveFrozenAt = clock.instant();
         this.tokens.addAll(tokens);
         this.digest = new DigestAuth(DIGEST_USER, digestPassword(backend.serial()));
         this.digestOnInverters = legacyDigest && legacy();
@@ -122,8 +140,86 @@ public final class VirtualGateway {
         }
     }
 
+    /** Clears the fault knobs and frozen endpoints (not the live stream's state). */
     public synchronized void clearFaults() {
         faults.clear();
+        frozen.clear();
+    }
+
+    /**
+     * Freezes {@code endpoint}: from now on it answers 200 with the payload of this instant (device timestamps
+     * included), as gateways do whose firmware stopped refreshing an endpoint, until {@link #unfreeze}.
+     */
+    public synchronized void freeze(Endpoint endpoint) {
+        frozen.putIfAbsent(endpoint, clock.instant());
+    }
+
+    public synchronized void unfreeze(Endpoint endpoint) {
+        frozen.remove(endpoint);
+    }
+
+    /** The instant whose data a request for {@code endpoint} at {@code now} sees (earlier when it is frozen). */
+    synchronized Instant dataInstant(Endpoint endpoint, Instant now) {
+        Instant at = frozen.get(endpoint);
+        if (endpoint == Endpoint.IVP_LIVEDATA_STATUS && !liveStreamOn(now)) {
+            at = at == null || liveFrozenAt.isBefore(at) ? liveFrozenAt : at;
+        }
+        return at == null ? now : at;
+    }
+
+    // ----- live stream (/ivp/livedata/stream)
+
+    /** How long the live stream stays on after a client enabled it. */
+    public synchronized void setLiveStreamLapse(Duration lapse) {
+        liveStreamLapse = lapse;
+    }
+
+    /**
+     * Refuses {@code POST /ivp/livedata/stream} with {@code status} (401: an owner token the endpoint rejects; 404:
+     * firmware without the live stream); 0 accepts again.
+     */
+    public synchronized void setLiveStreamRefusal(int status) { liveStreamRefusal = status; }
+
+    synchronized int liveStreamRefusal() {
+        return liveStreamRefusal;
+    }
+
+    /** Whether the live stream is on at {@code now}; notes when it lapsed. */
+    synchronized boolean liveStreamOn(Instant now) {
+        if (liveUntil != null && !now.isBefore(liveUntil)) {
+            if (!lapseCounted) {
+                lapseCounted = true;
+                liveStreamLapses++;
+                liveFrozenAt = liveUntil;
+            }
+            return false;
+        }
+        return liveUntil != null;
+    }
+
+    /** A client asked to switch the live stream on ({@code enable} 1) or off (0) at {@code now}. */
+    synchronized void liveStreamRequest(boolean enable, Instant now) {
+        liveStreamRequests++;
+        boolean on = liveStreamOn(now);
+        if (enable) {
+            liveUntil = now.plus(liveStreamLapse);
+            lapseCounted = false;
+        } else if (on) {
+            liveUntil = now;
+            liveStreamOn(now);
+            liveStreamLapses--; // switched off, not lapsed
+        }
+    }
+
+    /** Requests to {@code /ivp/livedata/stream} this gateway received (accepted or refused). */
+    public synchronized int liveStreamRequests() {
+        return liveStreamRequests;
+    }
+
+    /** How often the live stream lapsed (its time ran out before a client enabled it again). */
+    public synchronized int liveStreamLapses() {
+        liveStreamOn(clock.instant());
+        return liveStreamLapses;
     }
 
     public synchronized Fault fault(Endpoint endpoint) {

@@ -1,6 +1,9 @@
 package dev.enphaseetl.status;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,6 +17,7 @@ import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.pipeline.PollProblems;
+import dev.enphaseetl.pipeline.StaleEndpoints;
 import dev.enphaseetl.spool.SinkSwitches;
 import dev.enphaseetl.spool.Spool;
 
@@ -41,6 +45,18 @@ public class StatusLine {
     GatewayTokens tokens;
     @Inject
     PipelineMetrics metrics;
+    @Inject
+    StaleEndpoints stale;
+
+    /** {@code stale: <gateway> <endpoint> <age>, ...} when endpoints answer but their data stands still. */
+    public static Optional<String> staleSegment(List<StaleEndpoints.Stale> stale) {
+        if (stale.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("stale: " + stale.stream().map(s -> s.gateway() + " " + s.endpoint().id() + " "
+                + (s.age().toSeconds() < 120 ? s.age().toSeconds() + " s" : s.age().toMinutes() + " min"))
+                .collect(Collectors.joining(", ")));
+    }
 
     public String print() {
         int total = gateways.gateways().size();
@@ -54,6 +70,7 @@ public class StatusLine {
             boolean failing = sinks.outcome(sink).map(o -> !o.ok()).orElse(false);
             line.add(sink + " " + written + " written, spool " + depth + (failing ? " (FAILING)" : ""));
         }
+        staleSegment(stale.stale()).ifPresent(line::add);
         for (TokenStatus t : tokens.statuses()) {
             t.daysLeft().ifPresent(d -> metrics.tokenDaysLeft(t.gatewayId(), d));
         }

@@ -49,7 +49,8 @@ class RouteValidatorTest {
         List<String> ids = v.routeIds();
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
         assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-") || id.startsWith("page-api-")
-                || Set.of("dispatch-polls", "retry-polls", "publish", "ledger-update", "status-line", "inbox-import",
+                || Set.of("dispatch-polls", "retry-polls", "publish", "live-polls", "publish-live", "ledger-update",
+                        "status-line", "inbox-import",
                         "token-renewal").contains(id),
                 "naming");
         assertThat(ids).contains("dispatch-polls", "poll-gateway", "publish", "ledger-update");
