@@ -132,9 +132,11 @@ public final class LiveBenchmark {
         GatewayFetcher fetcher = new GatewayFetcher(new TrustOnFirstUse(dir.resolve("known.properties"), Map.of(),
                 false), tokens, id -> Optional.empty(), Timeout.ofSeconds(10), Timeout.ofSeconds(10),
                 new LiveStream(true, Duration.ofMinutes(12), Clock.systemUTC()));
-        PollProblems problems = new PollProblems(new DeadLetters(dir.resolve("dead")),
+        DeadLetters deadLetters = new DeadLetters(dir.resolve("dead"));
+        PollProblems problems = new PollProblems(deadLetters,
                 new PipelineMetrics(new SimpleMeterRegistry()), retries, Duration.ofMinutes(30));
-        ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, new GatewayStates());
+        ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, new GatewayStates(),
+                deadLetters);
 
         BlockingQueue<PollTask> queue = new LinkedBlockingQueue<>();
         AtomicLong liveOk = new AtomicLong();

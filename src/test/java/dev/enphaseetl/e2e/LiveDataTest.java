@@ -76,12 +76,14 @@ class LiveDataTest {
         TrustOnFirstUse trust = new TrustOnFirstUse(dir.resolve("known-gateways.properties"), Map.of(), false);
         GatewayFetcher fetcher = new GatewayFetcher(trust, tokens, id -> Optional.empty(), Timeout.ofSeconds(5),
                 Timeout.ofSeconds(5), new LiveStream(true, renewAfter, clock));
-        PollProblems problems = new PollProblems(new DeadLetters(dir.resolve("dead")),
+        DeadLetters deadLetters = new DeadLetters(dir.resolve("dead"));
+        PollProblems problems = new PollProblems(deadLetters,
                 new PipelineMetrics(new SimpleMeterRegistry()),
                 new RetryPlan(2, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2), clock,
                         new Random(18)),
                 Duration.ofMinutes(30));
-        ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, new GatewayStates());
+        ReadingExtractor extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, new GatewayStates(),
+                deadLetters);
         GatewayTarget gw = new GatewayTarget(GW, URI.create(sim.baseUrl(0, true)), SimulatorConfig.DEV_TOKEN,
                 Map.of(), sim.certificateSha256());
         return new Rig(sim, fetcher, extractor, gw);

@@ -79,11 +79,12 @@ class StaleEndpointTest {
         fetcher = new GatewayFetcher(new TrustOnFirstUse(dir.resolve("known.properties"), Map.of(), false), tokens,
                 id -> Optional.empty(), Timeout.ofSeconds(5), Timeout.ofSeconds(5),
                 new LiveStream(true, Duration.ofMinutes(12), clock));
-        PollProblems problems = new PollProblems(new DeadLetters(dir.resolve("dead")),
+        DeadLetters deadLetters = new DeadLetters(dir.resolve("dead"));
+        PollProblems problems = new PollProblems(deadLetters,
                 new PipelineMetrics(new SimpleMeterRegistry()), new RetryPlan(2, Duration.ofSeconds(5),
                         Duration.ofSeconds(30), Duration.ofMinutes(2), clock, new Random(7)),
                 Duration.ofMinutes(30));
-        extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, new GatewayStates());
+        extractor = new ReadingExtractor(new DefaultPayloadParser(), problems, new GatewayStates(), deadLetters);
         gw = new GatewayTarget(GW, URI.create(sim.baseUrl(0, true)), SimulatorConfig.DEV_TOKEN, Map.of(),
                 sim.certificateSha256());
         stale = new StaleEndpoints(2, clock);
