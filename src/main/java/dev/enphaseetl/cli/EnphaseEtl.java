@@ -22,9 +22,11 @@ import picocli.CommandLine;
 
 /**
  * The {@code enphase-etl} command: {@code run} (the default) starts the pipeline, the other subcommands are tools
- * that start Quarkus without Camel routes and without the HTTP server. Camel is never started by Quarkus itself
- * here ({@code quarkus.camel.bootstrap.enabled=false}): {@link RunCommand} checks the configuration first and then
- * starts Camel Main, as camel-quarkus' own {@code CamelMainApplication} does.
+ * that start Quarkus without Camel routes and without the HTTP server. With a {@code @QuarkusMain} in the
+ * application Camel Quarkus does not start Camel by itself (its {@code CamelMainProcessor} sets the runtime's
+ * auto-startup only when there is none): {@link RunCommand} checks the configuration first and then starts Camel
+ * Main, as Camel Quarkus' own {@code CamelMainApplication} does. Tests ({@code @QuarkusTest}) start it the same
+ * way from a test bean.
  */
 @QuarkusMain
 public class EnphaseEtl implements QuarkusApplication {
@@ -45,7 +47,6 @@ public class EnphaseEtl implements QuarkusApplication {
             System.exit(2);
         }
         boolean run = isRun(args);
-        setDefault("quarkus.camel.bootstrap.enabled", "false");
         if (run) {
             // the start failures are told in one line by exit() below, not as Quarkus' stack trace
             setDefault("quarkus.log.category.\"io.quarkus.runtime.Application\".level", "OFF");
@@ -110,8 +111,16 @@ public class EnphaseEtl implements QuarkusApplication {
                 err.println(NAME + ": " + ConfigCheck.portInUse("(" + t.getMessage() + ")"));
                 return;
             }
-            if (t instanceof ConfigurationException || t instanceof ConfigValidationException) {
-                return; // Quarkus printed its message already
+            if (t instanceof ConfigValidationException v) {
+                // an unknown or malformed key: one line each, naming it
+                for (int i = 0; i < v.getProblemCount(); i++) {
+                    err.println(NAME + ": configuration: " + oneLine(v.getProblem(i).getMessage()));
+                }
+                return;
+            }
+            if (t instanceof ConfigurationException) {
+                err.println(NAME + ": configuration: " + oneLine(t.getMessage()));
+                return;
             }
             if (t instanceof IllegalArgumentException && t.getMessage() != null
                     && t.getMessage().startsWith("Configuration error")) {
@@ -119,7 +128,11 @@ public class EnphaseEtl implements QuarkusApplication {
                 return;
             }
         }
-        err.println(NAME + ": failed to start: " + failure);
+        err.println(NAME + ": failed to start: " + oneLine(String.valueOf(failure)));
         failure.printStackTrace(err);
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 }

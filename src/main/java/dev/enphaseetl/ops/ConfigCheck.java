@@ -20,13 +20,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.apache.camel.util.TimeUtils;
 import org.eclipse.microprofile.config.ConfigProvider;
-
-import io.quarkus.runtime.StartupEvent;
 
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayRegistry;
@@ -51,21 +48,6 @@ public class ConfigCheck {
     ConfigCheck(EnphaseConfig config, GatewayRegistry registry) {
         this.config = config;
         this.registry = registry;
-    }
-
-    /**
-     * When Camel starts with Quarkus (tests; {@code quarkus.camel.bootstrap.enabled}), the checks run at start as
-     * before; the {@code enphase-etl} command switches that off and checks before it starts Camel itself.
-     */
-    void onStart(@Observes StartupEvent event) {
-        if (!ConfigProvider.getConfig().getOptionalValue("quarkus.camel.bootstrap.enabled", Boolean.class)
-                .orElse(true)) {
-            return;
-        }
-        List<String> problems = startProblems();
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Configuration error: " + String.join("; ", problems));
-        }
     }
 
     /** Everything that stops the start, one line each; empty when the pipeline may start. */
