@@ -1,4 +1,4 @@
-# enphase-etl container image: build with Maven, run the Quarkus fast-jar on a JRE as a non-root user.
+# enphase-etl container image: build the distribution with Maven, run its bin/enphase-etl on a JRE as a non-root user.
 #   docker build -t enphase-etl .
 #   docker run -v enphase-data:/data -p 8080:8080 enphase-etl      (no gateway configured: built-in simulator)
 
@@ -11,7 +11,12 @@ COPY .mvn .mvn
 COPY tooling tooling
 RUN chmod +x mvnw && ./mvnw -B -q -Dservices.skip=true dependency:go-offline || true
 COPY src src
-RUN ./mvnw -B -DskipTests -Dformat.skip=true -Dservices.skip=true package
+# the distribution packs the routes, the docs, deploy/ and the README next to the application
+COPY routes routes
+COPY docs docs
+COPY deploy deploy
+COPY README.md ./
+RUN ./mvnw -B -DskipTests -Dservices.skip=true -Dformat.skip=true package
 
 # ---- run ----
 FROM eclipse-temurin:17-jre
@@ -24,11 +29,12 @@ RUN apt-get update \
  && mkdir -p /data \
  && chown enphase:enphase /data
 
-WORKDIR /app
-COPY --from=build --chown=enphase:enphase /src/target/quarkus-app/ /app/quarkus-app/
-# the route files are read from the file system at startup (camel.main.routes-include-pattern)
-COPY --chown=enphase:enphase routes/ /app/routes/
+# the distribution (docs/operations.md#distribution): bin/enphase-etl, lib/quarkus-app, routes/, config/, docs/
+COPY --from=build /src/target/enphase-etl-*.tar.gz /tmp/
+RUN mkdir -p /app && tar xzf /tmp/enphase-etl-*.tar.gz --strip-components=1 -C /app && rm /tmp/enphase-etl-*.tar.gz
+WORKDIR /data
 
+# the launcher finds /app/routes and /app/config/application.yaml itself; JAVA_OPTS replaces its JVM options
 ENV ENPHASE_ROUTES_DIR=/app/routes \
     ENPHASE_DATA_DIR=/data \
     JAVA_OPTS_APPEND=""
@@ -39,4 +45,5 @@ USER enphase
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/q/health/ready > /dev/null || exit 1
 
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /app/quarkus-app/quarkus-run.jar"]
+ENTRYPOINT ["/app/bin/enphase-etl"]
+CMD ["run"]

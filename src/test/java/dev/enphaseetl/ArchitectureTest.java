@@ -37,7 +37,8 @@ class ArchitectureTest {
             List.of("sink"),
             List.of("ledger", "pipeline"),
             List.of("status"),
-            List.of("ops", "simulator", "web"));
+            List.of("ops", "simulator", "web"),
+            List.of("cli"));
 
     /**
      * The floors as an ArchUnit rule for the packages under {@code root}. Every class must be in a package of a

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,7 +106,7 @@ public final class Converter {
                 if (!tags.isEmpty()) {
                     List<Reading> tagged = new ArrayList<>(r.size());
                     for (Reading x : r) {
-                        java.util.TreeMap<String, String> t = new java.util.TreeMap<>(tags);
+                        TreeMap<String, String> t = new TreeMap<>(tags);
                         t.putAll(x.tags());
                         tagged.add(new Reading(x.measurement(), t, x.fields(), x.time()));
                     }
@@ -207,24 +208,58 @@ public final class Converter {
                     + " [--tag key=value]...");
             return 2;
         }
-        Path folder = Path.of(rest.get(0));
+        return run(Path.of(rest.get(0)), csv, pf == ProductionFile.PLAIN_FIRST, serial, tags, null, out, err);
+    }
+
+    /**
+     * The convert command: readings of the captures in {@code folder} to {@code out} (standard output) or, with
+     * {@code outDir}, to {@code readings.lp} or one {@code <measurement>.csv} per measurement there. Returns the exit
+     * status (0 ok, 1 nothing converted, 2 usage or I/O error).
+     */
+    public static int run(Path folder, boolean csv, boolean plainProductionJson, String serial,
+            Map<String, String> tags, Path outDir, PrintStream out, PrintStream err) {
         if (!Files.isDirectory(folder)) {
             err.println("not a folder: " + folder);
             return 2;
         }
+        ProductionFile pf = plainProductionJson ? ProductionFile.PLAIN_FIRST : ProductionFile.DETAILS_FIRST;
+        Result result;
         try {
-            Result result = new Converter(new DefaultPayloadParser(), pf).convert(folder, serial, tags);
-            for (Outcome o : result.outcomes()) {
-                if (o.problem() != null) {
-                    err.println((o.notData() ? "not data: " : "rejected: ") + o.file() + ": " + o.problem());
-                }
-            }
-            out.print(render(result.readings(), csv));
-            out.flush();
-            return result.readings().isEmpty() ? 1 : 0;
+            result = new Converter(new DefaultPayloadParser(), pf).convert(folder, serial, tags);
         } catch (IOException e) {
             err.println("cannot read " + folder + ": " + e.getMessage());
             return 2;
         }
+        for (Outcome o : result.outcomes()) {
+            if (o.problem() != null) {
+                err.println((o.notData() ? "not data: " : "rejected: ") + o.file() + ": " + o.problem());
+            }
+        }
+        if (outDir == null) {
+            out.print(render(result.readings(), csv));
+            out.flush();
+        } else {
+            try {
+                Files.createDirectories(outDir);
+                if (csv) {
+                    Map<String, List<Reading>> byMeasurement = new LinkedHashMap<>();
+                    result.readings().forEach(
+                            r -> byMeasurement.computeIfAbsent(r.measurement(), k -> new ArrayList<>()).add(r));
+                    for (Map.Entry<String, List<Reading>> e : byMeasurement.entrySet()) {
+                        Path file = outDir.resolve(e.getKey() + ".csv");
+                        Files.writeString(file, render(e.getValue(), true), StandardCharsets.UTF_8);
+                        out.println(file + ": " + e.getValue().size() + " rows");
+                    }
+                } else {
+                    Path file = outDir.resolve("readings.lp");
+                    Files.writeString(file, render(result.readings(), false), StandardCharsets.UTF_8);
+                    out.println(file + ": " + result.readings().size() + " lines");
+                }
+            } catch (IOException e) {
+                err.println("cannot write to " + outDir + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        return result.readings().isEmpty() ? 1 : 0;
     }
 }

@@ -3,10 +3,14 @@ package dev.enphaseetl.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -52,5 +56,75 @@ class ConfigValidationTest {
         assertThat(c.sink().influxdb().batchSize()).isEqualTo(5000);
         assertThat(c.poll().endpoints().get("production-json").period()).contains("30s");
         assertThat(ConfigCheck.problems(c)).isEmpty();
+    }
+
+    @Test
+    void aPollPeriodOfZeroOrLessIsRefusedNamingTheKeyAndTheSwitchOff() {
+        for (String bad : new String[]{"0s", "0", "-5s", "-1"}) {
+            EnphaseConfig c = config(Map.of("enphase.poll.production-json.period", bad))
+                    .getConfigMapping(EnphaseConfig.class);
+            assertThat(ConfigCheck.problems(c)).as(bad).singleElement().asString()
+                    .contains("enphase.poll.production-json.period").contains("'" + bad + "'")
+                    .contains("enphase.poll.production-json.enabled=false");
+        }
+        EnphaseConfig garbled = config(Map.of("enphase.poll.info.period", "soon"))
+                .getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(garbled)).singleElement().asString().contains("enphase.poll.info.period")
+                .contains("not a duration");
+        EnphaseConfig fine = config(Map.of("enphase.poll.info.period", "1s", "enphase.poll.ivp-meters.period", "250"))
+                .getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(fine)).isEmpty();
+    }
+
+    @Test
+    void noPollThreadsIsRefusedNamingTheKey() {
+        EnphaseConfig c = config(Map.of("enphase.poll.threads", "0")).getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(c)).singleElement().asString().contains("enphase.poll.threads is 0")
+                .contains("ENPHASE_POLL_THREADS");
+    }
+
+    @Test
+    void aDataDirThatCannotBeCreatedOrWrittenIsNamedWithTheFix(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("taken"), "a file where the folder should be");
+        assertThat(ConfigCheck.dataDirProblem(file.resolve("data").toString())).get().asString()
+                .contains("enphase.data-dir").contains(file.resolve("data").toString()).contains("ENPHASE_DATA_DIR");
+        assertThat(ConfigCheck.dataDirProblem(file.toString())).get().asString().contains("is a file");
+        // /proc refuses new entries even to root (the tests may run as root, for whom permissions are no obstacle)
+        assertThat(ConfigCheck.dataDirProblem("/proc/enphase-etl-data")).get().asString()
+                .contains("cannot be created or written");
+        Path fresh = tmp.resolve("a").resolve("b");
+        assertThat(ConfigCheck.dataDirProblem(fresh.toString())).isEmpty();
+        assertThat(fresh).isDirectory().isEmptyDirectory();
+    }
+
+    @Test
+    void aMissingOrEmptyRoutesDirectoryNamesEnphaseRoutesDir(@TempDir Path tmp) throws Exception {
+        assertThat(ConfigCheck.routesProblem("file:" + tmp.resolve("nowhere") + "/*.camel.yaml")).get().asString()
+                .contains(tmp.resolve("nowhere").toString()).contains("does not exist").contains("ENPHASE_ROUTES_DIR");
+        assertThat(ConfigCheck.routesProblem("file:" + tmp + "/*.camel.yaml")).get().asString()
+                .contains("no *.camel.yaml").contains("ENPHASE_ROUTES_DIR");
+        Files.writeString(tmp.resolve("10-x.camel.yaml"), "- route: {}\n");
+        assertThat(ConfigCheck.routesProblem("file:" + tmp + "/*.camel.yaml")).isEmpty();
+        assertThat(ConfigCheck.routesProblem("classpath:routes/*.yaml")).isEmpty();
+    }
+
+    @Test
+    void aConfigurationFileThatIsNotUtf8IsNamedWithItsLine(@TempDir Path tmp) throws Exception {
+        Path config = Files.createDirectories(tmp.resolve("config"));
+        Files.writeString(config.resolve("application.yaml"), "enphase:\n  data-dir: ./data\n");
+        assertThat(ConfigCheck.configFileProblem(tmp, Map.of())).isEmpty();
+        // Latin-1 as an editor on Windows would save it: the umlaut is one byte 0xE4
+        Files.write(config.resolve("application.yaml"),
+                "enphase:\n  gateways[0].tags.site: Gew\u00e4chshaus\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(ConfigCheck.configFileProblem(tmp, Map.of())).get().asString()
+                .contains(config.resolve("application.yaml").toString()).contains("not UTF-8")
+                .contains("0xE4 on line 2").contains("save it as UTF-8");
+        Files.delete(config.resolve("application.yaml"));
+        // a file named by QUARKUS_CONFIG_LOCATIONS is checked too, and so is .env
+        Path elsewhere = Files.write(tmp.resolve("site.properties"), new byte[]{'a', '=', (byte) 0xFF});
+        assertThat(ConfigCheck.configFileProblem(tmp, Map.of("QUARKUS_CONFIG_LOCATIONS", elsewhere.toString())))
+                .get().asString().contains("site.properties");
+        Files.write(tmp.resolve(".env"), new byte[]{'X', '=', (byte) 0xC3});
+        assertThat(ConfigCheck.configFileProblem(tmp, Map.of())).get().asString().contains(".env");
     }
 }

@@ -118,11 +118,13 @@ class ComposeFileTest {
     }
 
     @Test
-    void dockerfileCopiesRoutesAndRunsTheFastJarAsNonRoot() throws IOException {
+    void dockerfileUnpacksTheDistributionAndRunsItsLauncherAsNonRoot() throws IOException {
         String df = Files.readString(DOCKERFILE);
-        assertThat(df).containsPattern("(?m)^COPY .*routes/ /app/routes/?$")
+        assertThat(df).containsPattern("(?m)^COPY --from=build /src/target/enphase-etl-\\*\\.tar\\.gz /tmp/$")
+                .containsPattern("(?m)^RUN .*tar xzf /tmp/enphase-etl-\\*\\.tar\\.gz --strip-components=1 -C /app")
                 .contains("ENPHASE_ROUTES_DIR=/app/routes", "ENPHASE_DATA_DIR=/data", "VOLUME /data", "EXPOSE 8080",
-                        "/app/quarkus-app/quarkus-run.jar", "/q/health/ready", "-Dservices.skip=true package")
+                        "ENTRYPOINT [\"/app/bin/enphase-etl\"]", "/q/health/ready", "-Dservices.skip=true",
+                        "-Dformat.skip=true package")
                 .containsPattern("(?m)^FROM maven:3\\.9-eclipse-temurin-17 AS build$")
                 .containsPattern("(?m)^FROM eclipse-temurin:17-jre$")
                 .containsPattern("(?m)^USER enphase$");

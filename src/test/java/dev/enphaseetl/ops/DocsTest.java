@@ -27,6 +27,7 @@ class DocsTest {
     /** The commands the README may show, each with what runs it. */
     static final String QUICK_START = "./mvnw -DskipTests package && java -jar target/quarkus-app/quarkus-run.jar";
     static final String TEST = "./mvnw verify";
+    static final String DISTRIBUTION = "tar xzf target/enphase-etl-*.tar.gz -C ~ && ~/enphase-etl-*/bin/enphase-etl";
 
     @Test
     void everyRelativeLinkInReadmeAndDocsNamesAnExistingFile() throws IOException {
@@ -61,7 +62,8 @@ class DocsTest {
 
     /**
      * Every command in a shell block of the README is run by a test or by {@code .ci/run}: the quick start by
-     * {@code QuickStartPackagedIT} (after {@code package}, which {@code verify} runs), the test command by
+     * {@code QuickStartPackagedIT} (after {@code package}, which {@code verify} runs), the distribution's by
+     * {@code DistributionPackagedIT} (unpacks the archive, runs {@code bin/enphase-etl}), the test command by
      * {@code .ci/run}.
      */
     @Test
@@ -74,12 +76,19 @@ class DocsTest {
                         .forEach(commands::add);
             }
         }
-        assertThat(commands).as("shell commands shown in README.md").containsExactlyInAnyOrder(QUICK_START, TEST);
+        assertThat(commands).as("shell commands shown in README.md").containsExactlyInAnyOrder(QUICK_START,
+                DISTRIBUTION,
+                TEST);
         assertThat(Files.readString(Path.of(".ci", "run"))).as(".ci/run runs the README's test command")
                 .contains("./mvnw -B -ntp verify");
         String quickStartIt = Files.readString(Path.of("src/test/java/dev/enphaseetl/e2e/QuickStartPackagedIT.java"));
         assertThat(quickStartIt).as("QuickStartPackagedIT runs the packaged jar with java -jar")
                 .contains("\"-jar\", JAR.toString()").contains("target/quarkus-app/quarkus-run.jar");
+        String distributionIt = Files
+                .readString(Path.of("src/test/java/dev/enphaseetl/cli/DistributionPackagedIT.java"));
+        assertThat(distributionIt).as("DistributionPackagedIT unpacks the archive and runs its bin/enphase-etl")
+                .contains("\"tar\", \"xzf\"").contains("resolve(\"bin\").resolve(\"enphase-etl\")")
+                .contains("enphase-etl-.*\\\\.tar\\\\.gz");
     }
 
     static List<String> links(String markdown) {

@@ -110,6 +110,9 @@ public class InfluxSink implements AutoCloseable {
         try {
             influx.query(new Query("CREATE DATABASE \"" + config.database().replace("\"", "\\\"") + "\""));
             databaseEnsured = true;
+            // CREATE DATABASE of InfluxDB 1.x succeeds whether or not the database was there
+            LOG.infof("InfluxDB database %s created at %s (or already there)", config.database(),
+                    redactor.redact(config.url()));
         } catch (RuntimeException e) {
             throw InfluxErrors.classify(e, status.lastStatus(), List.of(), redactor);
         }

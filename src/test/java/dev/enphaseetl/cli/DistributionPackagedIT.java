@@ -1,0 +1,254 @@
+package dev.enphaseetl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.enphaseetl.sink.ItSupport;
+
+/**
+ * The distribution as an operator gets it: {@code target/enphase-etl-<version>.tar.gz} unpacked in a fresh temporary
+ * folder, its {@code bin/enphase-etl} started from another fresh folder (no Maven, no repository, no ENPHASE_*
+ * variables). Run by maven-failsafe-plugin after {@code package}; there a missing archive fails the test unless
+ * {@code -Denphase.it.skip} is set. Run any other way it is skipped when the archive is missing.
+ */
+class DistributionPackagedIT {
+
+    static final String ARCHIVE_PROPERTY = "enphase.it.distribution";
+    static final boolean UNDER_VERIFY = System.getProperty(ARCHIVE_PROPERTY) != null;
+
+    @TempDir
+    static Path installRoot;
+    static Path launcher;
+
+    @TempDir
+    Path work;
+
+    private final List<Process> started = new ArrayList<>();
+
+    record Result(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        if (ItSupport.skipRequested()) {
+            Assumptions.abort("enphase.it.skip is set: skipping the distribution test");
+        }
+        Path archive = Path.of(System.getProperty(ARCHIVE_PROPERTY, "target/none.tar.gz")).toAbsolutePath();
+        if (!UNDER_VERIFY) {
+            try (Stream<Path> s = Files.list(Path.of("target"))) {
+                archive = s.filter(p -> p.getFileName().toString().matches("enphase-etl-.*\\.tar\\.gz")).findFirst()
+                        .orElse(archive).toAbsolutePath();
+            } catch (IOException e) {
+                // no target folder
+            }
+        }
+        if (!Files.isRegularFile(archive)) {
+            if (UNDER_VERIFY) {
+                fail("the distribution " + archive + " is missing (set -Denphase.it.skip to skip integration tests)");
+            }
+            Assumptions.abort("the distribution " + archive + " is missing (run ./mvnw package)");
+        }
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", installRoot.toString())
+                .redirectErrorStream(true).start();
+        assertThat(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0).as("tar xzf " + archive).isTrue();
+        try (Stream<Path> s = Files.list(installRoot)) {
+            launcher = s.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bin").resolve("enphase-etl");
+        }
+        assertThat(launcher).isExecutable();
+        assertThat(launcher.getParent().resolveSibling("config").resolve("application.yaml")).isRegularFile();
+        assertThat(launcher.getParent().resolveSibling("routes").resolve("10-poll-timers.camel.yaml")).isRegularFile();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private ProcessBuilder command(Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("ENPHASE_") || k.startsWith("QUARKUS_"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    private Result run(Map<String, String> env, String... args) throws Exception {
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process p = command(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        started.add(p);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("enphase-etl %s ended", List.of(args)).isTrue();
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void everySubcommandHasHelpAndBadUsageIsOneLineWithoutStartingThePipeline() throws Exception {
+        Result top = run(Map.of(), "--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.out()).contains("Usage: enphase-etl").contains("run").contains("convert").contains("validate")
+                .contains("simulate");
+        for (String sub : List.of("run", "convert", "validate", "simulate")) {
+            Result help = run(Map.of(), sub, "--help");
+            assertThat(help.exit()).as(sub + " --help: %s", help.err()).isZero();
+            assertThat(help.out()).as(sub).contains("Usage: enphase-etl " + sub);
+        }
+        Result version = run(Map.of(), "--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).startsWith("enphase-etl ").doesNotContain("unknown");
+
+        Result bad = run(Map.of(), "--bogus");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().strip().lines()).singleElement().asString().contains("--bogus").contains("--help");
+        Result badRun = run(Map.of(), "run", "--no-such-option");
+        assertThat(badRun.exit()).isEqualTo(2);
+        assertThat(badRun.err().strip().lines()).singleElement().asString().contains("--no-such-option");
+        assertThat(work.resolve("data")).as("no tool and no bad usage starts the pipeline").doesNotExist();
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void convertWritesOneCsvPerMeasurementAndValidateNamesFileAndLine() throws Exception {
+        Path captures = Path.of("src/test/resources/fixtures/captures/7.6.175_with_cts").toAbsolutePath();
+        Result convert = run(Map.of(), "convert", captures.toString(), "--csv", "--out", "converted");
+        assertThat(convert.exit()).as(convert.err()).isZero();
+        try (Stream<Path> s = Files.list(work.resolve("converted"))) {
+            List<Path> csv = s.toList();
+            assertThat(csv).as("one CSV per measurement").hasSizeGreaterThan(1)
+                    .allMatch(p -> p.getFileName().toString().endsWith(".csv"));
+            for (Path f : csv) {
+                String measurement = f.getFileName().toString().replace(".csv", "");
+                assertThat(Files.readAllLines(f).get(0)).as(f.toString()).startsWith("time,epoch_s,gateway,");
+                assertThat(convert.out()).contains(f.getFileName().toString());
+                assertThat(measurement).isNotBlank();
+            }
+        }
+
+        Path routes = Files.createDirectories(work.resolve("routes-edited"));
+        Path installed = launcher.getParent().resolveSibling("routes");
+        try (Stream<Path> s = Files.list(installed)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        Result ok = run(Map.of(), "validate", routes.toString());
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        // the hostile edit: an indentation slip breaks the YAML on line 3 of a copied file
+        Path broken = routes.resolve("99-broken.camel.yaml");
+        Files.writeString(broken, "- route:\n    id: broken\n  from: {uri: \"timer:x\"\n", StandardCharsets.UTF_8);
+        Result bad = run(Map.of(), "validate", routes.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.out()).contains(broken + ":");
+        assertThat(bad.out().lines().filter(l -> l.startsWith(broken.toString())).findFirst().orElseThrow())
+                .matches(Pattern.quote(broken.toString()) + ":\\d+: .*");
+        assertThat(work.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void runPollsTheSimulatorStartedBySimulate() throws Exception {
+        Path simOut = work.resolve("simulate.log");
+        Process sim = command(Map.of(), "simulate", "--https-port", "0", "--http-port", "-1")
+                .redirectErrorStream(true).redirectOutput(simOut.toFile()).start();
+        started.add(sim);
+        Pattern url = Pattern.compile("HTTPS\\s+(https://\\S+?)/?\\s");
+        Pattern token = Pattern.compile("Dev token \\(fake, simulator only\\): (\\S+)");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            if (!sim.isAlive()) {
+                fail("simulate ended: " + Files.readString(simOut));
+            }
+            String s = Files.readString(simOut);
+            return url.matcher(s).find() && token.matcher(s).find();
+        });
+        String text = Files.readString(simOut);
+        Matcher u = url.matcher(text);
+        Matcher t = token.matcher(text);
+        assertThat(u.find() && t.find()).isTrue();
+        assertThat(work.resolve("data")).as("simulate writes no data").doesNotExist();
+
+        Path log = work.resolve("run.log");
+        Process app = command(Map.of("ENPHASE_GATEWAYS_0__HOST", u.group(1), "ENPHASE_GATEWAYS_0__TOKEN", t.group(1),
+                "ENPHASE_HTTP_PORT", Integer.toString(freePort())), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(app);
+        Path lp = work.resolve("data").resolve("lineprotocol");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!app.isAlive()) {
+                fail("run ended with " + app.exitValue() + ": " + Files.readString(log));
+            }
+            if (!Files.isDirectory(lp)) {
+                return false;
+            }
+            try (Stream<Path> s = Files.list(lp)) {
+                return s.anyMatch(f -> {
+                    try {
+                        return Files.readString(f).contains("system,gateway=");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+            }
+        });
+        // the working folder holds no routes/ and ENPHASE_ROUTES_DIR is unset: the launcher found the installation's
+        assertThat(work.resolve("routes")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aPortInUseAndMissingRoutesStopTheStartInOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            Result r = run(Map.of("ENPHASE_HTTP_PORT", Integer.toString(taken.getLocalPort())), "run");
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.err().strip().lines()).as(r.err()).singleElement().asString()
+                    .contains("port " + taken.getLocalPort()).contains("ENPHASE_HTTP_PORT");
+            assertThat(r.out() + r.err()).doesNotContain("\tat ");
+        }
+        Path nowhere = work.resolve("no-routes-here");
+        Result r = run(Map.of("ENPHASE_ROUTES_DIR", nowhere.toString(), "ENPHASE_HTTP_PORT",
+                Integer.toString(freePort())), "run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).as(r.err()).singleElement().asString().contains(nowhere.toString())
+                .contains("ENPHASE_ROUTES_DIR");
+        assertThat(r.out()).doesNotContain("Apache Camel").doesNotContain("\tat ");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
