@@ -86,6 +86,8 @@ class LiveDataTest {
                 deadLetters);
         GatewayTarget gw = new GatewayTarget(GW, URI.create(sim.baseUrl(0, true)), SimulatorConfig.DEV_TOKEN,
                 Map.of(), sim.certificateSha256());
+        // the serial first (from /info), as the pipeline does: readings are written under the serial only
+        extractor.extract(fetcher.requireAnswer(fetcher.fetch(new PollTask(gw, Endpoint.INFO))));
         return new Rig(sim, fetcher, extractor, gw);
     }
 
