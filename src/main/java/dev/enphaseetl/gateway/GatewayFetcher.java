@@ -2,7 +2,6 @@ package dev.enphaseetl.gateway;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,10 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.enphaseetl.auth.GatewayTokens;
@@ -42,6 +38,9 @@ import dev.enphaseetl.health.PipelineMetrics;
 public class GatewayFetcher {
 
     private static final String ACCEPT = "application/json, application/xml;q=0.9, */*;q=0.5";
+    /** The defaults of {@code enphase.http.max-answer-bytes} and {@code enphase.http.request-deadline}. */
+    static final long DEFAULT_MAX_ANSWER_BYTES = 4L * 1024 * 1024;
+    static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(60);
 
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
@@ -57,6 +56,7 @@ public class GatewayFetcher {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
                 config.http().insecure()), tokens.manager(), states::serial,
                 Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()),
+                new GatewayHttpClient.Limits(config.http().maxAnswerBytes(), config.http().requestDeadline()),
                 metrics::pollDuration);
     }
 
@@ -65,17 +65,29 @@ public class GatewayFetcher {
      */
     public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
             Timeout connectTimeout, Timeout responseTimeout) {
-        this(trust, tokens, serials, connectTimeout, responseTimeout, (endpoint, took) -> {
-        });
+        this(trust, tokens, serials, connectTimeout, responseTimeout, DEFAULT_MAX_ANSWER_BYTES,
+                DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * @param maxAnswerBytes the largest answer taken (bytes after decompression)
+     * @param deadline       the longest one request may take in total
+     */
+    public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
+            Timeout connectTimeout, Timeout responseTimeout, long maxAnswerBytes, Duration deadline) {
+        this(trust, tokens, serials, connectTimeout, responseTimeout,
+                new GatewayHttpClient.Limits(maxAnswerBytes, deadline), (endpoint, took) -> {
+                });
     }
 
     private GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
-            Timeout connectTimeout, Timeout responseTimeout, BiConsumer<String, Duration> pollDurations) {
+            Timeout connectTimeout, Timeout responseTimeout, GatewayHttpClient.Limits limits,
+            BiConsumer<String, Duration> pollDurations) {
         this.trust = trust;
         this.tokens = tokens;
         this.serials = serials;
         this.pollDurations = pollDurations;
-        this.http = new GatewayHttpClient(trust, serials, connectTimeout, responseTimeout);
+        this.http = new GatewayHttpClient(trust, serials, connectTimeout, responseTimeout, limits);
         this.sessions = new GatewaySessions(http);
     }
 
@@ -130,12 +142,8 @@ public class GatewayFetcher {
         HttpGet get = GatewayHttpClient.get(url, bearer);
         session.ifPresent(s -> get.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
         get.setHeader(HttpHeaders.ACCEPT, ACCEPT);
-        return http.execute(get, task, response -> {
-            HttpEntity entity = response.getEntity();
-            String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
-            ContentType ct = entity == null ? null : ContentType.parseLenient(entity.getContentType());
-            return new Fetched(task, response.getCode(), ct == null ? "" : ct.getMimeType(), body);
-        });
+        GatewayHttpClient.Answer answer = http.execute(get, task);
+        return new Fetched(task, answer.status(), answer.mimeType(), answer.body());
     }
 
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */

@@ -3,8 +3,10 @@ package dev.enphaseetl.pipeline;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +20,10 @@ import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayException;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.ProblemLog;
+import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.PayloadException;
 import dev.enphaseetl.spool.SpoolFullException;
 import dev.enphaseetl.spool.SpoolWriteException;
@@ -47,17 +51,25 @@ public class PollProblems {
     private final RetryPlan retries;
     private final Duration outageGrace;
     private final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
+    private final GatewayActivity activity;
 
     @Inject
-    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config) {
-        this(deadLetters, metrics, retries, config.poll().outageGrace());
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config,
+            GatewayActivity activity) {
+        this(deadLetters, metrics, retries, config.poll().outageGrace(), activity);
     }
 
     public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, Duration outageGrace) {
+        this(deadLetters, metrics, retries, outageGrace, new GatewayActivity());
+    }
+
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, Duration outageGrace,
+            GatewayActivity activity) {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.retries = retries;
         this.outageGrace = outageGrace;
+        this.activity = activity;
     }
 
     /**
@@ -72,7 +84,21 @@ public class PollProblems {
         metrics.poll(task.endpoint().id(), "failed");
         metrics.pollFailure(reason.toLowerCase(Locale.ROOT));
         String gw = task.gateway().id();
-        if (e instanceof GatewayException ge && transientReason(ge.reason())) {
+        boolean transientFailure = e instanceof GatewayException g0 && transientReason(g0.reason());
+        boolean neverAnswered = !activity.everAnswered(gw);
+        activity.failed(gw, reason.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + withoutTask(task, e),
+                !transientFailure || e instanceof GatewayException g1
+                        && g1.reason() == GatewayException.Reason.HTTP_ERROR);
+        if (e instanceof GatewayException ge && ge.unknownHost() && neverAnswered) {
+            // a typo in the URL or no DNS: it will not pass by itself like a nightly restart
+            retries.failed(task);
+            gatewayProblems.problem(gw, reason + " unknown host", Logger.Level.WARN, "Gateway " + gw
+                    + " cannot be reached: its host name does not resolve (" + withoutTask(task, e) + "); check the"
+                    + " gateway's URL (enphase.gateways[n].url) and DNS (logged once until the problem changes or"
+                    + " clears)");
+            return;
+        }
+        if (transientFailure) {
             retries.failed(task).ifPresent(delay -> {
                 metrics.poll(task.endpoint().id(), "retry_planned");
                 LOG.debugf("Gateway %s endpoint %s: retry in %d ms", gw, task.endpoint().id(), delay.toMillis());
@@ -101,6 +127,13 @@ public class PollProblems {
                 + " failed: " + e.getMessage() + " (logged once until the problem changes or clears)");
     }
 
+    /** The exception's message without the leading {@code gateway X endpoint Y: }. */
+    private static String withoutTask(PollTask task, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        String prefix = task + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
     static boolean transientReason(GatewayException.Reason reason) {
         return reason == GatewayException.Reason.UNREACHABLE || reason == GatewayException.Reason.TIMEOUT
                 || reason == GatewayException.Reason.HTTP_ERROR;
@@ -114,6 +147,8 @@ public class PollProblems {
         retries.succeeded(fetched.task()); // the gateway answered: not an outage
         metrics.poll(fetched.task().endpoint().id(), "rejected");
         metrics.pollFailure("payload_rejected");
+        activity.failed(fetched.task().gateway().id(), "payload rejected: " + reason, true);
+        metrics.pollDeadLettered();
         var file = deadLetters.parkPayload(fetched, reason);
         endpointProblems.problem(fetched.task().key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
                 + fetched.task().gateway().id() + " endpoint " + fetched.task().endpoint().id()
@@ -132,7 +167,9 @@ public class PollProblems {
                     e.getMessage());
             return;
         }
+        activity.failed(task.gateway().id(), "unexpected failure: " + e, fetched != null);
         if (fetched != null) {
+            metrics.pollDeadLettered();
             var file = deadLetters.parkPayload(fetched, "unexpected " + e);
             LOG.errorf(e, "Gateway %s endpoint %s: unexpected failure; payload kept in %s", task.gateway().id(),
                     task.endpoint().id(), file);
@@ -158,9 +195,11 @@ public class PollProblems {
         PollTask task = fetched.task();
         retries.succeeded(task); // the gateway answered: not an outage
         metrics.poll(task.endpoint().id(), "not_available");
+        activity.answered(task.gateway().id(), 0, Optional.empty(), "answers without data: " + reason);
         String message = "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " is not available on this firmware: " + reason + " (reported once)";
         if (endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, message)) {
+            metrics.pollDeadLettered();
             deadLetters.parkPayload(fetched, "not data (endpoint not available on this firmware): " + reason);
         }
     }
@@ -185,6 +224,14 @@ public class PollProblems {
 
     /** A poll went through: clear problems, logging their recovery. */
     public void succeeded(PollTask task) {
+        succeeded(task, List.of());
+    }
+
+    /** A poll went through with {@code readings}: clear problems, logging their recovery. */
+    public void succeeded(PollTask task, List<Reading> readings) {
+        activity.answered(task.gateway().id(), readings.size(),
+                readings.stream().mapToLong(Reading::time).max().stream().mapToObj(Instant::ofEpochSecond).findFirst(),
+                null);
         lastGood.put(task.gateway().id(), Instant.now());
         metrics.poll(task.endpoint().id(), "ok");
         String after = retries.succeeded(task).map(d -> " after " + d.toSeconds() + " s; endpoints that failed"

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.parse.Endpoint;
 
 /**
@@ -44,11 +45,17 @@ public class PollScheduler {
     private final Map<String, GatewayQueue> queues = new ConcurrentHashMap<>();
     private final GatewayRegistry registry;
     private final RetryPlan retries;
+    private final GatewayActivity activity;
+
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
+        this(registry, retries, new GatewayActivity());
+    }
 
     @Inject
-    public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity) {
         this.registry = registry;
         this.retries = retries;
+        this.activity = activity;
     }
 
     /** The polls to start now for an endpoint; each must later be {@link #release released}. */
@@ -59,7 +66,7 @@ public class PollScheduler {
         for (GatewayTarget g : gateways) {
             PollTask task = new PollTask(g, endpoint);
             retries.ticked(task);
-            start(task, tasks);
+            activity.due(g.id(), !start(task, tasks));
         }
         return tasks;
     }
@@ -76,8 +83,11 @@ public class PollScheduler {
         return tasks;
     }
 
-    /** Starts the task (adds it to {@code started}) when its gateway is free; else it waits for the gateway. */
-    private void start(PollTask task, List<PollTask> started) {
+    /**
+     * Starts the task (adds it to {@code started}) when its gateway is free; else it waits for the gateway. Returns
+     * false when the endpoint already waited (this tick's poll is lost).
+     */
+    private boolean start(PollTask task, List<PollTask> started) {
         GatewayTarget g = task.gateway();
         GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
         synchronized (q) {
@@ -85,12 +95,15 @@ public class PollScheduler {
                 if (!q.waiting.add(task.endpoint())) {
                     LOG.debugf("gateway %s: %s is still waiting from its previous tick", g.id(),
                             task.endpoint().id());
+                    return false;
                 }
             } else {
                 q.busy = true;
                 started.add(task);
+                activity.started(g.id(), task.endpoint().id());
             }
         }
+        return true;
     }
 
     /**
@@ -106,10 +119,12 @@ public class PollScheduler {
             return null;
         }
         synchronized (q) {
+            activity.finished(q.gateway.id());
             Iterator<Endpoint> it = q.waiting.iterator();
             if (it.hasNext()) {
                 Endpoint next = it.next();
                 it.remove();
+                activity.started(q.gateway.id(), next.id());
                 return new PollTask(q.gateway, next);
             }
             q.busy = false;
