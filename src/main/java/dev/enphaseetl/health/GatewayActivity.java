@@ -20,7 +20,8 @@ public class GatewayActivity {
 
     /** One gateway's activity at one moment. */
     public record Snapshot(String gateway, Instant firstDue, long due, long lost, long started, long finished,
-            long answered, long useful, Optional<Instant> inFlightSince, Optional<String> inFlightEndpoint,
+            long answered, long useful, long failures, Optional<Instant> inFlightSince,
+            Optional<String> inFlightEndpoint,
             Optional<Instant> lastFinished, Optional<Instant> lastUseful, Optional<Instant> newestReading,
             Optional<String> problem, Optional<Instant> problemSince, boolean everAnswered) {}
 
@@ -33,6 +34,7 @@ public class GatewayActivity {
         long finished;
         long answered;
         long useful;
+        long failures;
         Instant inFlightSince;
         String inFlightEndpoint;
         Instant lastFinished;
@@ -48,7 +50,7 @@ public class GatewayActivity {
         }
 
         synchronized Snapshot snapshot() {
-            return new Snapshot(gateway, firstDue, due, lost, started, finished, answered, useful,
+            return new Snapshot(gateway, firstDue, due, lost, started, finished, answered, useful, failures,
                     Optional.ofNullable(inFlightSince), Optional.ofNullable(inFlightEndpoint),
                     Optional.ofNullable(lastFinished), Optional.ofNullable(lastUseful),
                     Optional.ofNullable(newestReading), Optional.ofNullable(problem), Optional.ofNullable(problemSince),
@@ -132,6 +134,7 @@ public class GatewayActivity {
     public void failed(String gateway, String reason, boolean answered) {
         State s = state(gateway);
         synchronized (s) {
+            s.failures++;
             if (answered) {
                 s.everAnswered = true;
             }
