@@ -150,7 +150,7 @@ class HostileGatewaysTest {
             reasons.put(Hostile.GZIP_BOMB, List.of("too large", "max-answer-bytes"));
             reasons.put(Hostile.ENDLESS, List.of("too large", "max-answer-bytes"));
             reasons.put(Hostile.TRICKLE, List.of("timeout", "request-deadline"));
-            reasons.put(Hostile.HTML, List.of("without data"));
+            reasons.put(Hostile.HTML, List.of("without data", "HTML"));
             // last: a refused token stays marked as refused
             reasons.put(Hostile.UNAUTHORIZED, List.of("auth", "401"));
             List<String> figures = new ArrayList<>();

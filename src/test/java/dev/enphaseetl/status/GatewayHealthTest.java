@@ -68,7 +68,7 @@ class GatewayHealthTest {
         for (int i = 0; i < 11; i++) {
             poll("good", () -> activity.failed("good", "too large: the answer is larger than 4194304 bytes", true));
         }
-        assertThat(problem("good")).hasValueSatisfying(p -> assertThat(p).startsWith("no reading for 6")
+        assertThat(problem("good")).hasValueSatisfying(p -> assertThat(p).startsWith("no reading for 719 s")
                 .contains("too large"));
     }
 
