@@ -75,6 +75,15 @@ public interface EnphaseConfig {
 
         @WithDefault("60s")
         String period();
+
+        /**
+         * Readiness is DOWN, and the status line names the problem, when a gateway has given no reading for this
+         * long (whatever it answers: HTML, not-data, 401, errors or nothing), or a sink's oldest spooled entry is
+         * this old.
+         */
+        @WithName("stale-after")
+        @WithDefault("10m")
+        Duration staleAfter();
     }
 
     interface Ledger {
@@ -473,6 +482,22 @@ public interface EnphaseConfig {
         @WithName("response-timeout")
         @WithDefault("20s")
         Duration responseTimeout();
+
+        /**
+         * The longest a request to a gateway may take in total (connect, answer and body); after it the request is
+         * cancelled. Unlike the response timeout it also ends answers that trickle in a byte at a time.
+         */
+        @WithName("request-deadline")
+        @WithDefault("60s")
+        Duration requestDeadline();
+
+        /**
+         * The largest answer taken from a gateway, in bytes, counted after decompression; a larger one is cut off
+         * and reported, never read into memory.
+         */
+        @WithName("max-answer-bytes")
+        @WithDefault("4194304")
+        long maxAnswerBytes();
 
         /**
          * Accept any gateway certificate without checking it. Off by default: certificates are trusted on first use

@@ -1,6 +1,7 @@
 package dev.enphaseetl.gateway;
 
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 
 /**
  * A gateway could not be read: unreachable, timed out, an HTTP error, or access refused. The message names the
@@ -10,7 +11,9 @@ public class GatewayException extends Exception {
 
     /** Why a poll failed; one log line is written per gateway and reason until it changes. */
     public enum Reason {
-        UNREACHABLE, TIMEOUT, HTTP_ERROR, AUTH, TLS
+        UNREACHABLE, TIMEOUT, HTTP_ERROR, AUTH, TLS,
+        /** The answer passed {@code enphase.http.max-answer-bytes}. */
+        TOO_LARGE
     }
 
     private final Reason reason;
@@ -28,6 +31,11 @@ public class GatewayException extends Exception {
     /** Whether the gateway's host refused the connection (nothing listens on the port). */
     public boolean connectionRefused() {
         return getCause() instanceof ConnectException;
+    }
+
+    /** Whether the gateway's host name does not resolve (a typo, or DNS down). */
+    public boolean unknownHost() {
+        return getCause() instanceof UnknownHostException;
     }
 
     public Reason reason() {

@@ -2,7 +2,6 @@ package dev.enphaseetl.gateway;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +18,7 @@ import jakarta.inject.Named;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
@@ -46,6 +43,9 @@ import dev.enphaseetl.parse.Endpoint;
 public class GatewayFetcher {
 
     private static final String ACCEPT = "application/json, application/xml;q=0.9, */*;q=0.5";
+    /** The defaults of {@code enphase.http.max-answer-bytes} and {@code enphase.http.request-deadline}. */
+    static final long DEFAULT_MAX_ANSWER_BYTES = 4L * 1024 * 1024;
+    static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(60);
 
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
@@ -62,6 +62,7 @@ public class GatewayFetcher {
         this(new TrustOnFirstUse(Path.of(config.dataDir(), "trust", "known-gateways.properties"), Map.of(),
                 config.http().insecure()), tokens.manager(), states::serial,
                 Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()),
+                new GatewayHttpClient.Limits(config.http().maxAnswerBytes(), config.http().requestDeadline()),
                 metrics::pollDuration, new LiveStream(config.live().stream(), config.live().streamRenew(),
                         Clock.systemUTC()));
     }
@@ -71,25 +72,38 @@ public class GatewayFetcher {
      */
     public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
             Timeout connectTimeout, Timeout responseTimeout) {
-        this(trust, tokens, serials, connectTimeout, responseTimeout, LiveStream.off());
+        this(trust, tokens, serials, connectTimeout, responseTimeout, DEFAULT_MAX_ANSWER_BYTES,
+                DEFAULT_REQUEST_DEADLINE);
     }
 
     /** Same, keeping the gateways' live streams on as {@code live} says. */
     public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
             Timeout connectTimeout, Timeout responseTimeout, LiveStream live) {
-        this(trust, tokens, serials, connectTimeout, responseTimeout, (endpoint, took) -> {
-        }, live);
+        this(trust, tokens, serials, connectTimeout, responseTimeout,
+                new GatewayHttpClient.Limits(DEFAULT_MAX_ANSWER_BYTES, DEFAULT_REQUEST_DEADLINE), (endpoint, took) -> {
+                }, live);
+    }
+
+    /**
+     * @param maxAnswerBytes the largest answer taken (bytes after decompression)
+     * @param deadline       the longest one request may take in total
+     */
+    public GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
+            Timeout connectTimeout, Timeout responseTimeout, long maxAnswerBytes, Duration deadline) {
+        this(trust, tokens, serials, connectTimeout, responseTimeout,
+                new GatewayHttpClient.Limits(maxAnswerBytes, deadline), (endpoint, took) -> {
+                }, LiveStream.off());
     }
 
     private GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
-            Timeout connectTimeout, Timeout responseTimeout, BiConsumer<String, Duration> pollDurations,
-            LiveStream live) {
+            Timeout connectTimeout, Timeout responseTimeout, GatewayHttpClient.Limits limits,
+            BiConsumer<String, Duration> pollDurations, LiveStream live) {
         this.live = live;
         this.trust = trust;
         this.tokens = tokens;
         this.serials = serials;
         this.pollDurations = pollDurations;
-        this.http = new GatewayHttpClient(trust, serials, connectTimeout, responseTimeout);
+        this.http = new GatewayHttpClient(trust, serials, connectTimeout, responseTimeout, limits);
         this.sessions = new GatewaySessions(http);
     }
 
@@ -125,12 +139,10 @@ public class GatewayFetcher {
             session.ifPresent(s -> post.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
             post.setHeader(HttpHeaders.ACCEPT, "application/json");
             post.setEntity(new StringEntity(LiveStream.ENABLE, ContentType.APPLICATION_JSON));
-            int status = http.execute(post, task, response -> {
-                HttpEntity entity = response.getEntity();
-                String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
-                live.answered(gw.id(), response.getCode(), body.length() > 200 ? body.substring(0, 200) : body);
-                return response.getCode();
-            });
+            GatewayHttpClient.Answer answer = http.execute(post, task);
+            String body = answer.body();
+            live.answered(gw.id(), answer.status(), body.length() > 200 ? body.substring(0, 200) : body);
+            int status = answer.status();
             return status >= 200 && status < 300;
         } catch (GatewayException | TokenUnavailableException e) {
             live.failed(gw.id(), e.getMessage());
@@ -189,12 +201,8 @@ public class GatewayFetcher {
         HttpGet get = GatewayHttpClient.get(url, bearer);
         session.ifPresent(s -> get.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
         get.setHeader(HttpHeaders.ACCEPT, ACCEPT);
-        return http.execute(get, task, response -> {
-            HttpEntity entity = response.getEntity();
-            String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
-            ContentType ct = entity == null ? null : ContentType.parseLenient(entity.getContentType());
-            return new Fetched(task, response.getCode(), ct == null ? "" : ct.getMimeType(), body);
-        });
+        GatewayHttpClient.Answer answer = http.execute(get, task);
+        return new Fetched(task, answer.status(), answer.mimeType(), answer.body());
     }
 
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */

@@ -2,13 +2,12 @@ package dev.enphaseetl.gateway;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 import dev.enphaseetl.parse.Endpoint;
 
@@ -52,17 +51,16 @@ final class GatewaySessions {
             return Optional.empty();
         }
         HttpGet check = GatewayHttpClient.get(GatewayTarget.resolve(base, CHECK_PATH), Optional.of(bearer));
-        Answer answer = http.execute(check, new PollTask(gw, Endpoint.INFO), response -> {
-            EntityUtils.consume(response.getEntity());
-            if (Fetched.accessRefused(response.getCode())) {
-                // the token is refused: no session now, the data request will say so
-                return new Answer(true, Optional.empty());
-            }
-            if (response.getCode() != 200) {
-                return new Answer(false, Optional.empty());
-            }
-            return new Answer(false, sessionCookie(response.getHeaders("Set-Cookie")));
-        });
+        GatewayHttpClient.Answer response = http.execute(check, new PollTask(gw, Endpoint.INFO));
+        Answer answer;
+        if (Fetched.accessRefused(response.status())) {
+            // the token is refused: no session now, the data request will say so
+            answer = new Answer(true, Optional.empty());
+        } else if (response.status() != 200) {
+            answer = new Answer(false, Optional.empty());
+        } else {
+            answer = new Answer(false, sessionCookie(response.setCookies()));
+        }
         if (answer.refused()) {
             return Optional.empty();
         }
@@ -74,10 +72,10 @@ final class GatewaySessions {
         return answer.session();
     }
 
-    private static Optional<String> sessionCookie(Header[] setCookies) {
+    private static Optional<String> sessionCookie(List<String> setCookies) {
         String prefix = COOKIE + "=";
-        for (Header h : setCookies) {
-            for (String part : h.getValue().split(";")) {
+        for (String h : setCookies) {
+            for (String part : h.split(";")) {
                 String p = part.trim();
                 if (p.startsWith(prefix) && p.length() > prefix.length()) {
                     return Optional.of(p.substring(prefix.length()));

@@ -23,6 +23,8 @@ public class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final AtomicLong pollDeadLetters = new AtomicLong();
+    private final AtomicLong sinkDeadLetteredReadings = new AtomicLong();
 
     @Inject
     public PipelineMetrics(MeterRegistry registry) {
@@ -56,6 +58,7 @@ public class PipelineMetrics {
     }
 
     public void deadLettered(String sink, int readings) {
+        sinkDeadLetteredReadings.addAndGet(readings);
         Counter.builder("enphase_sink_dead_lettered_points").description("readings parked in dead-letter")
                 .tag("sink", sink).register(registry).increment(readings);
     }
@@ -68,6 +71,21 @@ public class PipelineMetrics {
         Counter.builder("enphase_poll_dead_letters").description("rejected gateway payloads, kept or only counted")
                 .tag("gateway", gateway).tag("endpoint", endpoint).tag("outcome", outcome).register(registry)
                 .increment();
+    }
+
+    /** A gateway payload was kept as a dead letter. */
+    public void pollDeadLettered() {
+        pollDeadLetters.incrementAndGet(); // counted by file in enphase_poll_dead_letters (pollDeadLetter)
+    }
+
+    /** Gateway payloads kept as dead letters since start. */
+    public long pollDeadLetters() {
+        return pollDeadLetters.get();
+    }
+
+    /** Readings dead-lettered by the sinks since start. */
+    public long sinkDeadLetteredReadings() {
+        return sinkDeadLetteredReadings.get();
     }
 
     public void spoolDepth(String sink, long entries) {

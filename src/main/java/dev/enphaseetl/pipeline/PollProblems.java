@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +22,10 @@ import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayException;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.ProblemLog;
+import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.PayloadException;
 import dev.enphaseetl.spool.SpoolFullException;
 import dev.enphaseetl.spool.SpoolWriteException;
@@ -54,17 +57,25 @@ public class PollProblems {
     private final Map<String, Set<String>> failingEndpoints = new ConcurrentHashMap<>();
     /** Per gateway: how long the outage lasted, said when the last failing endpoint answers. */
     private final Map<String, String> recoveredAfter = new ConcurrentHashMap<>();
+    private final GatewayActivity activity;
 
     @Inject
-    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config) {
-        this(deadLetters, metrics, retries, config.poll().outageGrace());
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, EnphaseConfig config,
+            GatewayActivity activity) {
+        this(deadLetters, metrics, retries, config.poll().outageGrace(), activity);
     }
 
     public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, Duration outageGrace) {
+        this(deadLetters, metrics, retries, outageGrace, new GatewayActivity());
+    }
+
+    public PollProblems(DeadLetters deadLetters, PipelineMetrics metrics, RetryPlan retries, Duration outageGrace,
+            GatewayActivity activity) {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.retries = retries;
         this.outageGrace = outageGrace;
+        this.activity = activity;
     }
 
     /**
@@ -79,8 +90,22 @@ public class PollProblems {
         metrics.poll(task.endpoint().id(), "failed");
         metrics.pollFailure(reason.toLowerCase(Locale.ROOT));
         String gw = task.gateway().id();
-        if (e instanceof GatewayException ge && transientReason(ge.reason())) {
-            if (ge.reason() == GatewayException.Reason.HTTP_ERROR) {
+        boolean transientFailure = e instanceof GatewayException g0 && transientReason(g0.reason());
+        boolean neverAnswered = !activity.everAnswered(gw);
+        activity.failed(gw, reason.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + withoutTask(task, e),
+                !transientFailure || e instanceof GatewayException g1
+                        && g1.reason() == GatewayException.Reason.HTTP_ERROR);
+        if (e instanceof GatewayException ge && ge.unknownHost() && neverAnswered) {
+            // a typo in the URL or no DNS: it will not pass by itself like a nightly restart
+            retries.failed(task);
+            gatewayProblems.problem(gw, reason + " unknown host", Logger.Level.WARN, "Gateway " + gw
+                    + " cannot be reached: its host name does not resolve (" + withoutTask(task, e) + "); check the"
+                    + " gateway's URL (enphase.gateways[n].url) and DNS (logged once until the problem changes or"
+                    + " clears)");
+            return;
+        }
+        if (transientFailure) {
+            if (e instanceof GatewayException ge2 && ge2.reason() == GatewayException.Reason.HTTP_ERROR) {
                 failingEndpoints.computeIfAbsent(gw, k -> ConcurrentHashMap.newKeySet()).add(task.endpoint().id());
             }
             retries.failed(task).ifPresent(delay -> {
@@ -111,6 +136,13 @@ public class PollProblems {
                 + " failed: " + e.getMessage() + " (logged once until the problem changes or clears)");
     }
 
+    /** The exception's message without the leading {@code gateway X endpoint Y: }. */
+    private static String withoutTask(PollTask task, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        String prefix = task + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
     static boolean transientReason(GatewayException.Reason reason) {
         return reason == GatewayException.Reason.UNREACHABLE || reason == GatewayException.Reason.TIMEOUT
                 || reason == GatewayException.Reason.HTTP_ERROR;
@@ -126,6 +158,8 @@ public class PollProblems {
         stillFailing(task);
         metrics.poll(task.endpoint().id(), "rejected");
         metrics.pollFailure("payload_rejected");
+        activity.failed(task.gateway().id(), "payload rejected: " + reason, true);
+        metrics.pollDeadLettered();
         String kept = keptIn(deadLetters.parkPayload(task, fetched, reason));
         endpointProblems.problem(task.key(), "rejected:" + reason, Logger.Level.WARN, "Gateway "
                 + task.gateway().id() + " endpoint " + task.endpoint().id() + ": payload rejected: " + reason + "; "
@@ -143,6 +177,10 @@ public class PollProblems {
             LOG.debugf("Gateway %s endpoint %s: readings not spooled: %s", task.gateway().id(), task.endpoint().id(),
                     e.getMessage());
             return;
+        }
+        activity.failed(task.gateway().id(), "unexpected failure: " + e, fetched != null);
+        if (fetched != null) {
+            metrics.pollDeadLettered();
         }
         String reason = "unexpected " + e;
         String kept = fetched == null ? "no answer to keep" : keptIn(deadLetters.parkPayload(task, fetched, reason));
@@ -185,9 +223,11 @@ public class PollProblems {
         PollTask task = fetched.task();
         retries.succeeded(task); // the gateway answered: not an outage
         metrics.poll(task.endpoint().id(), "not_available");
+        activity.answered(task.gateway().id(), 0, Optional.empty(), "answers without data: " + reason);
         String message = "Gateway " + task.gateway().id() + " endpoint " + task.endpoint().id()
                 + " is not available on this firmware: " + reason + " (reported once)";
         if (endpointProblems.problem(task.key(), "not-available", Logger.Level.INFO, message)) {
+            metrics.pollDeadLettered();
             deadLetters.parkPayload(task, fetched, "not data (endpoint not available on this firmware): " + reason);
         }
     }
@@ -222,6 +262,14 @@ public class PollProblems {
 
     /** A poll went through: clear problems, logging their recovery. */
     public void succeeded(PollTask task) {
+        succeeded(task, List.of());
+    }
+
+    /** A poll went through with {@code readings}: clear problems, logging their recovery. */
+    public void succeeded(PollTask task, List<Reading> readings) {
+        activity.answered(task.gateway().id(), readings.size(),
+                readings.stream().mapToLong(Reading::time).max().stream().mapToObj(Instant::ofEpochSecond).findFirst(),
+                null);
         lastGood.put(task.gateway().id(), Instant.now());
         metrics.poll(task.endpoint().id(), "ok");
         String gw = task.gateway().id();

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.parse.Endpoint;
 
 /**
@@ -56,11 +57,17 @@ public class PollScheduler {
     private final Map<String, GatewayQueue> queues = new ConcurrentHashMap<>();
     private final GatewayRegistry registry;
     private final RetryPlan retries;
+    private final GatewayActivity activity;
+
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
+        this(registry, retries, new GatewayActivity());
+    }
 
     @Inject
-    public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity) {
         this.registry = registry;
         this.retries = retries;
+        this.activity = activity;
     }
 
     /** The polls to start now for an endpoint; each must later be {@link #release released}. */
@@ -71,7 +78,7 @@ public class PollScheduler {
         for (GatewayTarget g : gateways) {
             PollTask task = new PollTask(g, endpoint);
             retries.ticked(task);
-            start(task, tasks);
+            activity.due(g.id(), !start(task, tasks));
         }
         return tasks;
     }
@@ -100,12 +107,16 @@ public class PollScheduler {
                 return false;
             }
             q.busy = true;
+            activity.started(g.id(), task.endpoint().id());
             return true;
         }
     }
 
-    /** Starts the task (adds it to {@code started}) when its gateway is free; else it waits for the gateway. */
-    private void start(PollTask task, List<PollTask> started) {
+    /**
+     * Starts the task (adds it to {@code started}) when its gateway is free; else it waits for the gateway. Returns
+     * false when the endpoint already waited (this tick's poll is lost).
+     */
+    private boolean start(PollTask task, List<PollTask> started) {
         GatewayTarget g = task.gateway();
         GatewayQueue q = queues.computeIfAbsent(g.id(), id -> new GatewayQueue(g));
         synchronized (q) {
@@ -119,20 +130,24 @@ public class PollScheduler {
                 }
             }
             q.firstRound.remove(task.endpoint());
-            enqueue(q, task, started);
+            return enqueue(q, task, started);
         }
     }
 
-    private static void enqueue(GatewayQueue q, PollTask task, List<PollTask> started) {
+    /** Starts the task, or lets it wait for its gateway; false when the endpoint already waited. */
+    private boolean enqueue(GatewayQueue q, PollTask task, List<PollTask> started) {
         if (q.busy) {
             if (!q.waiting.add(task.endpoint())) {
                 LOG.debugf("gateway %s: %s is still waiting from its previous tick", task.gateway().id(),
                         task.endpoint().id());
+                return false;
             }
         } else {
             q.busy = true;
             started.add(task);
+            activity.started(task.gateway().id(), task.endpoint().id());
         }
+        return true;
     }
 
     /**
@@ -148,10 +163,12 @@ public class PollScheduler {
             return null;
         }
         synchronized (q) {
+            activity.finished(q.gateway.id());
             Iterator<Endpoint> it = q.waiting.iterator();
             if (it.hasNext()) {
                 Endpoint next = it.next();
                 it.remove();
+                activity.started(q.gateway.id(), next.id());
                 return new PollTask(q.gateway, next);
             }
             q.busy = false;

@@ -111,7 +111,7 @@ public class ReadingExtractor {
             problems.notAvailable(fetched, e.getMessage());
             return List.of();
         }
-        problems.succeeded(task);
+        problems.succeeded(task, readings);
         String firmwareNow = state.firmware().orElse(null);
         if (firmwareBefore != null && firmwareNow != null && !firmwareBefore.equals(firmwareNow)) {
             state.redetect();

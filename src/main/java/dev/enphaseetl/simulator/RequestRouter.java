@@ -15,7 +15,8 @@ import dev.enphaseetl.parse.Endpoint;
 
 /**
  * Routes a request to a virtual gateway ({@code /gw/<serial>/...}, or the first gateway at the root), checks
- * credentials, applies the gateway's fault knobs and answers.
+ * credentials, applies the gateway's fault knobs and answers. A {@link Hostile} gateway gets its hostile answer on
+ * every path, before anything else.
  */
 final class RequestRouter implements Handler<HttpServerRequest> {
 
@@ -28,9 +29,11 @@ final class RequestRouter implements Handler<HttpServerRequest> {
     private final Map<String, VirtualGateway> bySerial;
     private final VirtualGateway root;
     private final Clock clock;
+    private final HostileAnswers hostile;
 
     RequestRouter(Vertx vertx, Map<String, VirtualGateway> bySerial, VirtualGateway root, Clock clock) {
         this.vertx = vertx;
+        this.hostile = new HostileAnswers(vertx);
         this.bySerial = bySerial;
         this.root = root;
         this.clock = clock;
@@ -48,6 +51,11 @@ final class RequestRouter implements Handler<HttpServerRequest> {
         }
         if (gw == null) {
             send(req, SimResponse.notFound());
+            return;
+        }
+        Hostile mode = gw.hostile();
+        if (mode != Hostile.NONE) {
+            hostile.answer(req, mode);
             return;
         }
         if (sub.equals(CHECK_JWT)) {

@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 /** Command line of the simulator: parses options, starts it, prints where to reach it, runs until stopped. */
@@ -16,6 +18,8 @@ final class SimulatorMain {
             usage: GatewaySimulator [--gateways N] [--seed S] [--https-port P] [--http-port P] [--host H]
                                     [--captures DIR] [--firmware 8.2.4345] [--inverters N] [--phases 1|2|3]
                                     [--zone Europe/Berlin] [--speed FACTOR] [--token T] [--no-digest] [--pem FILE]
+                                    [--hostile INDEX:MODE]...
+              hostile modes (gateway INDEX from 0, on every path): huge, gzip-bomb, endless, trickle, html, unauthorized
               ports: 0 = random free port, -1 = off (defaults: https 8443, http 8080)""";
 
     private SimulatorMain() {}
@@ -23,6 +27,7 @@ final class SimulatorMain {
     static void run(String[] args) throws Exception {
         SimulatorConfig.Builder b = SimulatorConfig.builder().httpsPort(8443).httpPort(8080);
         Path pem = null;
+        Map<Integer, Hostile> hostile = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -51,11 +56,19 @@ final class SimulatorMain {
                 case "--speed" -> b.clock(SimClocks.accelerated(Instant.now(), Double.parseDouble(v)));
                 case "--token" -> b.tokens(List.of(v));
                 case "--pem" -> pem = Path.of(v);
+                case "--hostile" -> {
+                    int colon = v.indexOf(':');
+                    if (colon < 1) {
+                        throw new IllegalArgumentException("--hostile wants INDEX:MODE, e.g. 0:gzip-bomb\n" + USAGE);
+                    }
+                    hostile.put(Integer.parseInt(v.substring(0, colon)), Hostile.parse(v.substring(colon + 1)));
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         SimulatorConfig config = b.build();
         GatewaySimulator sim = new GatewaySimulator(config);
+        hostile.forEach((i, mode) -> sim.gateway(i).setHostile(mode));
         sim.start();
         if (pem != null) {
             Files.writeString(pem, sim.certificatePem());
@@ -85,7 +98,8 @@ final class SimulatorMain {
         for (int i = 0; i < shown; i++) {
             VirtualGateway g = sim.gateway(i);
             out.println("  gateway " + g.serial() + " (firmware " + g.firmware() + (g.legacy() ? ", legacy" : "")
-                    + ")  " + sim.baseUrl(i, https) + (i == 0 ? "  (also at the root)" : ""));
+                    + (g.hostile() != Hostile.NONE ? ", hostile: " + g.hostile() : "") + ")  " + sim.baseUrl(i, https)
+                    + (i == 0 ? "  (also at the root)" : ""));
         }
         if (sim.gateways().size() > shown) {
             out.println("  ... " + (sim.gateways().size() - shown) + " more at /gw/<serial>/");

@@ -29,6 +29,7 @@ public final class VirtualGateway {
     private final Map<Endpoint, Fault> faults = new EnumMap<>(Endpoint.class);
     private final DigestAuth digest;
     private final boolean digestOnInverters;
+    private volatile Hostile hostile = Hostile.NONE;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
@@ -124,6 +125,15 @@ public final class VirtualGateway {
     }
 
     // ----- faults
+
+    /** Makes the whole gateway hostile on every path ({@link Hostile#NONE} makes it normal again). */
+    public void setHostile(Hostile mode) {
+        hostile = mode == null ? Hostile.NONE : mode;
+    }
+
+    public Hostile hostile() {
+        return hostile;
+    }
 
     public synchronized void setFault(Endpoint endpoint, Fault fault) {
         if (fault == null || fault.isNone()) {

@@ -17,6 +17,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.gateway.GatewayRegistry;
+import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.pipeline.PollProblems;
 import dev.enphaseetl.pipeline.RetryPlan;
@@ -26,8 +30,10 @@ import dev.enphaseetl.spool.Spool;
 /**
  * Readiness of the pipeline ({@code /q/health/ready}): per gateway the age of the last good poll and the token's
  * days left; the spool's fill; per sink whether its last delivery worked, its spool depth and the age of its oldest
- * entry. DOWN when a gateway's token is expired or missing, an enabled sink's last delivery failed, the spool is full
- * ({@code enphase.spool.max-bytes}) or the last write to the spool failed.
+ * entry. DOWN when a gateway's token is expired or missing, a gateway gave no reading for
+ * {@code enphase.status.stale-after} (whatever it answered) or has a poll stuck, an enabled sink's last delivery
+ * failed or its oldest spooled entry waited that long, the spool is full ({@code enphase.spool.max-bytes}) or the last
+ * write to the spool failed. Each problem is named in the data ({@code gateway.<id>.problem}, {@code sink.<name>.error}).
  */
 @Readiness
 @ApplicationScoped
@@ -45,6 +51,12 @@ public class PipelineReadiness implements HealthCheck {
     Spool spool;
     @Inject
     RetryPlan retries;
+    @Inject
+    EnphaseConfig config;
+    @Inject
+    GatewayRegistry gateways;
+    @Inject
+    GatewayActivity activity;
 
     @Override
     public HealthCheckResponse call() {
@@ -64,6 +76,23 @@ public class PipelineReadiness implements HealthCheck {
         // a gateway that does not answer is reported, not an alarm: its nightly restart is normal
         retries.failing().forEach((gateway, since) -> b.withData("gateway." + gateway + ".failing_for_s",
                 Duration.between(since, Instant.now()).toSeconds()));
+        Instant at = Instant.now();
+        Duration staleAfter = config.status().staleAfter();
+        Duration stuckAfter = GatewayHealth.stuckAfter(config.http().requestDeadline());
+        for (GatewayTarget g : gateways.gateways()) {
+            var snapshot = activity.of(g.id());
+            if (snapshot.isEmpty()) {
+                continue;
+            }
+            String key = "gateway." + g.id();
+            snapshot.get().newestReading().ifPresent(t -> b.withData(key + ".newest_reading_age_s",
+                    Math.max(0, Duration.between(t, at).toSeconds())));
+            var problem = GatewayHealth.problem(snapshot.get(), at, staleAfter, stuckAfter);
+            if (problem.isPresent()) {
+                up = false;
+                b.withData(key + ".problem", problem.get());
+            }
+        }
         Spool.State fill = spool.state();
         b.withData("spool.used_bytes", fill.usedBytes());
         b.withData("spool.max_bytes", fill.maxBytes());
@@ -82,9 +111,15 @@ public class PipelineReadiness implements HealthCheck {
             String key = "sink." + sink;
             Spool.SinkDepth depth = fill.sinks().get(sink);
             b.withData(key + ".spool_depth", depth == null ? depth(spool.directory(sink)) : depth.entries());
-            if (depth != null) {
-                depth.oldest().ifPresent(t -> b.withData(key + ".spool_oldest_age_s",
-                        Math.max(0, Duration.between(t, now).toSeconds())));
+            if (depth != null && depth.oldest().isPresent()) {
+                Duration waiting = Duration.between(depth.oldest().get(), now);
+                b.withData(key + ".spool_oldest_age_s", Math.max(0, waiting.toSeconds()));
+                if (waiting.compareTo(staleAfter) > 0) {
+                    up = false;
+                    b.withData(key + ".stale", "its oldest spooled entry has waited " + waiting.toSeconds()
+                            + " s (enphase.status.stale-after=" + staleAfter.toSeconds() + " s): deliveries do not"
+                            + " get through");
+                }
             }
             var outcome = sinks.outcome(sink);
             b.withData(key + ".reachable", outcome.map(o -> o.ok() ? "yes" : "no").orElse("unknown"));

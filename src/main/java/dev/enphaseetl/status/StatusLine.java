@@ -1,5 +1,7 @@
 package dev.enphaseetl.status;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -13,7 +15,10 @@ import org.jboss.logging.Logger;
 
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayRegistry;
+import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.SinkStatus;
 import dev.enphaseetl.pipeline.PollProblems;
@@ -22,8 +27,10 @@ import dev.enphaseetl.spool.SinkSwitches;
 import dev.enphaseetl.spool.Spool;
 
 /**
- * The one-line status printed each minute (route {@code status-line}): gateways answering, readings written per sink
- * and spool depth; it also refreshes the spool-depth and token gauges of {@link PipelineMetrics}.
+ * The one-line status printed each minute (route {@code status-line}): gateways OK (answering and giving readings,
+ * see {@link GatewayHealth}) with the problem of each other one, per gateway the age of its newest reading, readings
+ * written per sink, spool depth and the dead letters since start; it also refreshes the spool-depth and token gauges
+ * of {@link PipelineMetrics}.
  */
 @ApplicationScoped
 @Named("statusLine")
@@ -46,6 +53,10 @@ public class StatusLine {
     @Inject
     PipelineMetrics metrics;
     @Inject
+    GatewayActivity activity;
+    @Inject
+    EnphaseConfig config;
+    @Inject
     StaleEndpoints stale;
 
     /** {@code stale: <gateway> <endpoint> <age>, ...} when endpoints answer but their data stands still. */
@@ -59,10 +70,26 @@ public class StatusLine {
     }
 
     public String print() {
+        Instant now = Instant.now();
+        Duration staleAfter = config.status().staleAfter();
+        Duration stuckAfter = GatewayHealth.stuckAfter(config.http().requestDeadline());
         int total = gateways.gateways().size();
-        long ok = gateways.gateways().stream().filter(g -> !polls.hasGatewayProblem(g.id())).count();
+        int ok = 0;
+        StringJoiner problems = new StringJoiner("; ");
+        StringJoiner ages = new StringJoiner(", ");
+        for (GatewayTarget g : gateways.gateways()) {
+            Optional<GatewayActivity.Snapshot> s = activity.of(g.id());
+            Optional<String> problem = s.flatMap(x -> GatewayHealth.problem(x, now, staleAfter, stuckAfter));
+            if (problem.isEmpty() && !polls.hasGatewayProblem(g.id())) {
+                ok++;
+            }
+            problem.ifPresent(p -> problems.add(g.id() + ": " + p));
+            ages.add(g.id() + " " + s.flatMap(GatewayActivity.Snapshot::newestReading)
+                    .map(t -> Math.max(0, Duration.between(t, now).toSeconds()) + "s").orElse("none"));
+        }
         StringJoiner line = new StringJoiner(" | ");
-        line.add("gateways OK " + ok + "/" + total);
+        line.add("gateways OK " + ok + "/" + total + (problems.length() > 0 ? " (" + problems + ")" : ""));
+        line.add("newest reading age " + ages);
         for (String sink : switches.enabled()) {
             long depth = PipelineReadiness.depth(spool.directory(sink));
             metrics.spoolDepth(sink, depth);
@@ -70,6 +97,8 @@ public class StatusLine {
             boolean failing = sinks.outcome(sink).map(o -> !o.ok()).orElse(false);
             line.add(sink + " " + written + " written, spool " + depth + (failing ? " (FAILING)" : ""));
         }
+        line.add("dead letters since start: " + metrics.pollDeadLetters() + " payloads, "
+                + metrics.sinkDeadLetteredReadings() + " readings");
         staleSegment(stale.stale()).ifPresent(line::add);
         for (TokenStatus t : tokens.statuses()) {
             t.daysLeft().ifPresent(d -> metrics.tokenDaysLeft(t.gatewayId(), d));
