@@ -60,6 +60,12 @@ public class StaleEndpoints {
 
     private final Map<String, Track> tracks = new ConcurrentHashMap<>();
     private final Map<String, Instant> moved = new ConcurrentHashMap<>();
+    /**
+     * A standstill shorter than this is never called stale, however short the poll period: device timestamps of
+     * some endpoints move in steps of several seconds, and an answer delayed by a gateway restart repeats its last
+     * values once.
+     */
+    static final Duration MIN_STANDSTILL = Duration.ofMinutes(2);
     private final int staleAfter;
     private final Clock clock;
 
@@ -107,7 +113,8 @@ public class StaleEndpoints {
             t.unchanged++;
             Instant othersMoved = moved.get(gateway);
             if (t.staleSince == null && power != Power.NONE && t.unchanged >= staleAfter && othersMoved != null
-                    && othersMoved.isAfter(t.changedAt)) {
+                    && othersMoved.isAfter(t.changedAt)
+                    && !Duration.between(t.changedAt, now).minus(MIN_STANDSTILL).isNegative()) {
                 t.staleSince = now;
                 LOG.warnf("Gateway %s endpoint %s is stale: it answers, but its %s has not changed for %s (%d polls)"
                         + " while the gateway's other data moved; its readings repeat old values. A firmware that"
