@@ -169,8 +169,10 @@ class PipelineEndToEndTest {
                 .until(() -> measurements(lineProtocolLines()).contains("system"));
         RestAssured.given().get("/q/health/ready").then().statusCode(200)
                 .body("status", Matchers.equalTo("UP"))
-                .body("checks[0].data.'sink.lineprotocol.reachable'", Matchers.equalTo("yes"))
-                .body("checks[0].data.'gateway.200509000001.token'", Matchers.equalTo("UP"));
+                .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'sink.lineprotocol.reachable'",
+                        Matchers.equalTo("yes"))
+                .body("checks.find { it.name == 'enphase-etl pipeline' }.data.'gateway.200509000001.token'",
+                        Matchers.equalTo("UP"));
         String line = statusLine.print();
         assertThat(line).startsWith("gateways OK 1/1").contains("lineprotocol ").contains("csv ");
         String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
