@@ -1,7 +1,6 @@
 package dev.enphaseetl.web;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import jakarta.annotation.PreDestroy;
@@ -18,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.sink.jdbc.ConnectionHolder;
 import dev.enphaseetl.sink.jdbc.JdbcSinkConfig;
 import dev.enphaseetl.sink.jdbc.SqlDialect;
 
@@ -39,18 +38,25 @@ public class ArchiveReader {
     public record Series(long bucketSeconds, List<Long> time, Map<String, List<Double>> values) {}
 
     private final JdbcSinkConfig config;
-    private Connection connection;
+    private final ConnectionHolder connection;
 
     @Inject
     public ArchiveReader(EnphaseConfig config) {
         this(config.sink().jdbc().url().filter(u -> !u.isBlank())
                 .map(url -> new JdbcSinkConfig(url, config.sink().jdbc().user().orElse(null),
                         config.sink().jdbc().password().orElse(null)))
-                .orElseGet(() -> JdbcSinkConfig.sqlite(java.nio.file.Path.of(config.dataDir()))));
+                .orElseGet(() -> JdbcSinkConfig.sqlite(Path.of(config.dataDir()))));
     }
 
     public ArchiveReader(JdbcSinkConfig config) {
         this.config = config;
+        // SQLite: read-only only at open time; its driver's default busy timeout (3 s) lets the sink's writes wait for
+        // a read
+        this.connection = new ConnectionHolder(config, c -> {
+            if (config.dialect() != SqlDialect.SQLITE) {
+                c.setReadOnly(true);
+            }
+        });
     }
 
     /** {@code (time / b) * b}, an integer division in each dialect. */
@@ -191,7 +197,7 @@ public class ArchiveReader {
         try {
             return run(sql, params);
         } catch (SQLException e) {
-            discard();
+            connection.discard();
             if (missingTable(e)) {
                 return List.of();
             }
@@ -200,7 +206,7 @@ public class ArchiveReader {
     }
 
     private List<Object[]> run(String sql, List<Object> params) throws SQLException {
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+        try (PreparedStatement ps = connection.get().prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setObject(i + 1, params.get(i));
             }
@@ -225,39 +231,8 @@ public class ArchiveReader {
         return "42P01".equals(e.getSQLState()) || "42S02".equals(e.getSQLState()) || m.contains("no such table");
     }
 
-    private Connection connection() throws SQLException {
-        if (connection != null && !connection.isClosed()) {
-            return connection;
-        }
-        Properties p = new Properties();
-        if (config.user() != null) {
-            p.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            p.setProperty("password", config.password());
-        }
-        config.dialect().loadDriver();
-        connection = DriverManager.getConnection(config.url(), p);
-        if (config.dialect() != SqlDialect.SQLITE) {
-            // SQLite: only at open time; its driver's default busy timeout (3 s) lets the sink's writes wait for a read
-            connection.setReadOnly(true);
-        }
-        return connection;
-    }
-
-    private void discard() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // broken already
-            }
-            connection = null;
-        }
-    }
-
     @PreDestroy
     synchronized void close() {
-        discard();
+        connection.close();
     }
 }
