@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.enphaseetl.model.GatewayIdentity;
 import dev.enphaseetl.parse.Converter;
 
 import picocli.CommandLine.Command;
@@ -31,9 +32,13 @@ public class ConvertCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "An extra tag on every reading (repeatable), as"
             + " enphase.gateways[n].tags adds.")
     Map<String, String> tags = new LinkedHashMap<>();
+    @Option(names = "--name", paramLabel = "NAME", description = "The gateway's name, as enphase.gateways[n].name"
+            + " gives it: the gateway_name tag of every reading (and the name column of gateways.csv with --csv --out).")
+    String name;
 
     @Override
     public Integer call() {
-        return Converter.run(folder, csv, plainProductionJson, serial, tags, out, System.out, System.err);
+        return Converter.run(folder, csv, plainProductionJson, serial, GatewayIdentity.readingTags(name, tags), out,
+                System.out, System.err);
     }
 }

@@ -3,7 +3,6 @@ package dev.enphaseetl.gateway;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.NotAJwtException;
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.model.GatewayIdentity;
 
 /**
  * The gateways this process polls, from configuration, plus those of every active {@link GatewaySource}: with none
@@ -93,7 +93,8 @@ public class GatewayRegistry {
         String host = gw.host().trim();
         URI base = URI.create(host.contains("://") ? host : "https://" + host);
         String id = gw.name().orElse(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
-        return new GatewayTarget(id, base, gw.token().orElse(null), Map.copyOf(gw.tags()),
+        return new GatewayTarget(id, base, gw.token().orElse(null),
+                GatewayIdentity.readingTags(gw.name().orElse(null), gw.tags()),
                 gw.certificateSha256().orElse(null), gw.username().orElse(null), gw.password().orElse(null),
                 gw.serial().map(String::strip).filter(v -> !v.isEmpty()).orElse(null));
     }

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.enphaseetl.model.GatewayIdentity;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.CsvRows;
 import dev.enphaseetl.render.LineProtocol;
@@ -103,15 +103,7 @@ public final class Converter {
                 if (ep == Endpoint.INFO && state.serial().isPresent()) {
                     gateway = state.serial().get();
                 }
-                if (!tags.isEmpty()) {
-                    List<Reading> tagged = new ArrayList<>(r.size());
-                    for (Reading x : r) {
-                        TreeMap<String, String> t = new TreeMap<>(tags);
-                        t.putAll(x.tags());
-                        tagged.add(new Reading(x.measurement(), t, x.fields(), x.time()));
-                    }
-                    r = tagged;
-                }
+                r = GatewayIdentity.withTags(r, tags);
                 readings.addAll(r);
                 outcomes.add(new Outcome(ep, file.getFileName().toString(), r, null, false));
             } catch (NotDataException e) {
@@ -249,6 +241,15 @@ public final class Converter {
                         Path file = outDir.resolve(e.getKey() + ".csv");
                         Files.writeString(file, render(e.getValue(), true), StandardCharsets.UTF_8);
                         out.println(file + ": " + e.getValue().size() + " rows");
+                    }
+                    Map<GatewayIdentity, Long> gateways = new LinkedHashMap<>();
+                    GatewayIdentity.of(result.readings()).values().forEach(id -> gateways.put(id,
+                            result.readings().stream().filter(r -> id.serial().equals(r.tag("gateway")))
+                                    .mapToLong(Reading::time).min().orElse(0)));
+                    if (!gateways.isEmpty()) {
+                        Path file = outDir.resolve("gateways.csv");
+                        Files.writeString(file, CsvRows.gateways(gateways), StandardCharsets.UTF_8);
+                        out.println(file + ": " + gateways.size() + " rows");
                     }
                 } else {
                     Path file = outDir.resolve("readings.lp");

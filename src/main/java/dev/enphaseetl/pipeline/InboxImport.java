@@ -1,12 +1,10 @@
 package dev.enphaseetl.pipeline;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +18,7 @@ import org.jboss.logging.Logger;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.gateway.GatewayTarget;
+import dev.enphaseetl.model.GatewayIdentity;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.Converter;
 import dev.enphaseetl.parse.Endpoint;
@@ -86,16 +85,7 @@ public class InboxImport {
                         + " its enphase.gateways[n].serial; then move the file back from .failed/");
             }
             List<Reading> readings = parser.parse(serial.orElse(gateway), endpoint, 200, body, state);
-            Map<String, String> extra = configured.map(GatewayTarget::tags).orElse(Map.of());
-            if (!extra.isEmpty()) {
-                List<Reading> tagged = new ArrayList<>(readings.size());
-                for (Reading r : readings) {
-                    TreeMap<String, String> tags = new TreeMap<>(extra);
-                    tags.putAll(r.tags());
-                    tagged.add(new Reading(r.measurement(), tags, r.fields(), r.time()));
-                }
-                readings = tagged;
-            }
+            readings = GatewayIdentity.withTags(readings, configured.map(GatewayTarget::tags).orElse(Map.of()));
             LOG.infof("Inbox: %s gave %d readings", relative, readings.size());
             return readings;
         } catch (NotDataException e) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +21,7 @@ import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.model.GatewayIdentity;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.Endpoint;
 import dev.enphaseetl.parse.GatewayState;
@@ -117,17 +117,7 @@ public class ReadingExtractor {
             state.redetect();
             problems.firmwareChanged(task.gateway().id(), firmwareBefore, firmwareNow);
         }
-        Map<String, String> extra = task.gateway().tags();
-        if (extra.isEmpty()) {
-            return readings;
-        }
-        List<Reading> tagged = new ArrayList<>(readings.size());
-        for (Reading r : readings) {
-            Map<String, String> tags = new TreeMap<>(extra);
-            tags.putAll(r.tags());
-            tagged.add(new Reading(r.measurement(), new TreeMap<>(tags), r.fields(), r.time()));
-        }
-        return tagged;
+        return GatewayIdentity.withTags(readings, task.gateway().tags());
     }
 
     private void hold(Fetched fetched) throws IOException {

@@ -5,11 +5,19 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
+import dev.enphaseetl.model.GatewayIdentity;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.model.Schema;
 
@@ -70,6 +78,61 @@ public final class CsvRows {
         }
         char c = text.charAt(0);
         return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + text : text;
+    }
+
+    /**
+     * The whole {@code gateways.csv}: one row per gateway (sorted by serial) with {@code gateway} (the serial),
+     * {@code name}, {@code since} (ISO-8601 UTC of the first reading delivered with this name and tags) and one
+     * column per extra tag key of any gateway (sorted; empty where a gateway lacks it).
+     */
+    public static String gateways(Map<GatewayIdentity, Long> identities) {
+        TreeSet<String> keys = new TreeSet<>();
+        identities.keySet().forEach(id -> keys.addAll(id.tags().keySet()));
+        List<Object> header = new ArrayList<>(List.of("gateway", "name", "since"));
+        header.addAll(keys);
+        StringBuilder sb = new StringBuilder(print(header));
+        identities.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparing(GatewayIdentity::serial)))
+                .forEach(e -> {
+                    GatewayIdentity id = e.getKey();
+                    List<Object> cells = new ArrayList<>();
+                    cells.add(neutralizeFormula(id.serial()));
+                    cells.add(id.name() == null ? "" : neutralizeFormula(id.name()));
+                    cells.add(Instant.ofEpochSecond(e.getValue()).toString());
+                    for (String k : keys) {
+                        cells.add(neutralizeFormula(id.tags().getOrDefault(k, "")));
+                    }
+                    sb.append(print(cells));
+                });
+        return sb.toString();
+    }
+
+    /** Reads back what {@link #gateways(Map)} wrote (the identities and their {@code since}). */
+    public static Map<GatewayIdentity, Long> parseGateways(String csv) {
+        Map<GatewayIdentity, Long> out = new LinkedHashMap<>();
+        try (CSVParser parser = CSVParser.parse(csv, FORMAT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            List<String> names = parser.getHeaderNames();
+            for (CSVRecord rec : parser) {
+                TreeMap<String, String> tags = new TreeMap<>();
+                for (String k : names.subList(Math.min(3, names.size()), names.size())) {
+                    String v = restoreFormula(rec.get(k));
+                    if (!v.isEmpty()) {
+                        tags.put(k, v);
+                    }
+                }
+                String name = restoreFormula(rec.get("name"));
+                out.put(new GatewayIdentity(restoreFormula(rec.get("gateway")), name.isEmpty() ? null : name, tags),
+                        Instant.parse(rec.get("since")).getEpochSecond());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a gateways.csv written by enphase-etl: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String restoreFormula(String cell) {
+        return cell.length() > 1 && cell.charAt(0) == '\'' && neutralizeFormula(cell.substring(1)).equals(cell)
+                ? cell.substring(1)
+                : cell;
     }
 
     private static Schema.Measurement schema(String measurement) {

@@ -44,8 +44,9 @@ import dev.enphaseetl.simulator.SimulatorConfig;
 /**
  * A gateway configured with a {@code name}, whose /info does not answer the first polls: every {@code gateway} value
  * in every sink (line protocol, CSV, SQL, InfluxDB, the ledger, the inbox) is the serial, and the polls made before
- * the serial was known are written too (held, then parsed when /info answered). Real simulator over HTTPS, real
- * sinks.
+ * the serial was known are written too (held, then parsed when /info answered). Its name and extra tags reach every
+ * sink too: tags on every point (line protocol, InfluxDB, inbox readings), a row of gateways.csv and of the SQL
+ * gateways table. Real simulator over HTTPS, real sinks.
  */
 @QuarkusTest
 @TestProfile(GatewayIdentityEndToEndTest.Profile.class)
@@ -115,21 +116,43 @@ class GatewayIdentityEndToEndTest {
         List<String> lines = lines();
         assertThat(lines).isNotEmpty().allSatisfy(l -> {
             LineProtocolLines.Point p = LineProtocolLines.parse(l);
-            assertThat(p.tags()).containsEntry("gateway", serial).containsEntry("site", "home");
+            assertThat(p.tags()).containsEntry("gateway", serial).containsEntry("site", "home")
+                    .containsEntry("gateway_name", NAME);
         });
 
         // CSV
         await().atMost(Duration.ofSeconds(30)).until(() -> !csvGateways().isEmpty());
         assertThat(csvGateways()).containsExactly(serial);
+        // the name and tags reach CSV as gateways.csv, one row per serial
+        Path gatewaysCsv = DATA.resolve("csv").resolve("gateways.csv");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(gatewaysCsv));
+        try (Reader in = Files.newBufferedReader(gatewaysCsv)) {
+            List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)
+                    .getRecords();
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).toMap()).containsEntry("gateway", serial).containsEntry("name", NAME)
+                    .containsEntry("site", "home");
+        }
 
         // SQL (SQLite archive)
         await().atMost(Duration.ofSeconds(30)).until(() -> !sqlGateways().isEmpty());
         assertThat(sqlGateways()).containsExactly(serial);
+        // ... and SQL as the gateways table
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + DATA.resolve("enphase.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT gateway, name, tags FROM gateways")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("gateway")).isEqualTo(serial);
+            assertThat(rs.getString("name")).isEqualTo(NAME);
+            assertThat(new ObjectMapper().readTree(rs.getString("tags")).path("site").asText()).isEqualTo("home");
+            assertThat(rs.next()).isFalse();
+        }
 
         // InfluxDB
         await().atMost(Duration.ofSeconds(30)).until(() -> !influxGateways().isEmpty());
         assertThat(influxGateways()).containsExactly(serial);
         assertThat(query("SHOW TAG VALUES FROM \"system\" WITH KEY = \"site\"").toString()).contains("home");
+        assertThat(query("SHOW TAG VALUES FROM \"system\" WITH KEY = \"gateway_name\"").toString()).contains(NAME);
 
         // the ledger
         Path ledger = DATA.resolve("ledger");
@@ -151,7 +174,8 @@ class GatewayIdentityEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> lines().stream().anyMatch(l -> l.startsWith("inverter,")
                 && l.contains("serial=" + capturedInverter)));
         assertThat(lines().stream().filter(l -> l.contains("serial=" + capturedInverter)).map(LineProtocolLines::parse))
-                .allSatisfy(p -> assertThat(p.tags()).containsEntry("gateway", serial).containsEntry("site", "home"));
+                .allSatisfy(p -> assertThat(p.tags()).containsEntry("gateway", serial).containsEntry("site", "home")
+                        .containsEntry("gateway_name", NAME));
         assertThat(String.join("\n", lines())).doesNotContain("gateway=" + NAME);
     }
 

@@ -84,6 +84,21 @@ class ConverterTest {
     }
 
     @Test
+    void theNameAndTagsReachCsvAsGatewaysCsv(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path folder = Fixtures.CAPTURES.resolve("5.0.62");
+        String serial = Fixtures.read(folder.resolve("info")).replaceAll("(?s).*<sn>([^<]+)</sn>.*", "$1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Converter.run(folder, true, false, null,
+                dev.enphaseetl.model.GatewayIdentity.readingTags("roof", java.util.Map.of("site", "home")), tmp,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(status).isZero();
+        List<String> lines = java.nio.file.Files.readAllLines(tmp.resolve("gateways.csv"));
+        assertThat(lines).hasSize(2).first().isEqualTo("gateway,name,since,site");
+        // since: the oldest reading of the gateway in the captures
+        assertThat(lines.get(1)).matches(serial + ",roof,\\d{4}-\\d\\d-\\d\\dT[0-9:]+Z,home");
+    }
+
+    @Test
     void usageErrors() {
         assertThat(run().status()).isEqualTo(2);
         assertThat(run("convert", "/nonexistent/folder").status()).isEqualTo(2);

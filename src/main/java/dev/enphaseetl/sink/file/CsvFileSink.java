@@ -16,14 +16,17 @@ import dev.enphaseetl.render.CsvRows;
  * Appends readings as RFC 4180 CSV (CRLF, formula-safe, column order from {@link Schema} via {@link CsvRows}) to one
  * file per measurement and UTC day. The header is written once, when the file is created. If the schema gained
  * columns since a file was started, its header no longer matches: rows then go to {@code <name>.v2.csv} (then v3, ...)
- * so that no file mixes two layouts.
+ * so that no file mixes two layouts. {@code gateways.csv} beside the measurement folders names each gateway serial
+ * (configured name and extra tags, see {@link GatewaysFile}).
  */
 public class CsvFileSink {
 
     private final DailyFileNames names;
+    private final GatewaysFile gateways;
 
     public CsvFileSink(FileSinkConfig config) {
         this.names = config.names();
+        this.gateways = new GatewaysFile(config.directory());
     }
 
     /**
@@ -49,6 +52,11 @@ public class CsvFileSink {
             } catch (IOException ex) {
                 throw new TransientSinkException("cannot append to " + e.getKey() + ": " + ex, ex);
             }
+        }
+        try {
+            gateways.update(readings);
+        } catch (IOException ex) {
+            throw new TransientSinkException("cannot write " + GatewaysFile.NAME + ": " + ex, ex);
         }
     }
 

@@ -40,6 +40,7 @@ public class JdbcSink implements AutoCloseable {
     private final SqlDialect dialect;
     private final ConnectionHolder connections;
     private final Redactor redactor;
+    private final GatewayRows gatewayRows = new GatewayRows();
     private boolean migrated;
 
     public JdbcSink(JdbcSinkConfig config) {
@@ -108,7 +109,9 @@ public class JdbcSink implements AutoCloseable {
                 for (Map.Entry<SqlTable, List<Reading>> e : byTable.entrySet()) {
                     upsert(c, e.getKey(), e.getValue());
                 }
+                var gateways = gatewayRows.write(c, dialect, readings);
                 c.commit();
+                gatewayRows.committed(gateways);
             } catch (SQLException e) {
                 rollbackQuietly(c);
                 throw e;
