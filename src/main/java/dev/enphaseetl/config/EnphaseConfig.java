@@ -335,10 +335,15 @@ public interface EnphaseConfig {
     }
 
     interface Sink {
-        /** How often each sink's spool directory is scanned, in milliseconds. */
+        /**
+         * How often each sink's spool directory is scanned, in milliseconds: the longest a reading waits in the spool
+         * of a sink that is up (while entries wait, batches follow each other without this wait).
+         */
         @WithName("poll-delay")
         @WithDefault("1000")
         long pollDelay();
+
+        Batch batch();
 
         Retry retry();
 
@@ -349,6 +354,15 @@ public interface EnphaseConfig {
         Influx influxdb();
 
         Jdbc jdbc();
+    }
+
+    interface Batch {
+        /**
+         * The most readings one delivery carries (whole spool entries, at least one); InfluxDB uses its batch-size.
+         */
+        @WithName("max-points")
+        @WithDefault("5000")
+        int maxPoints();
     }
 
     interface Retry {

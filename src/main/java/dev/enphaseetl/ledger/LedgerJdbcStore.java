@@ -13,7 +13,17 @@ import dev.enphaseetl.sink.jdbc.JdbcSink;
  */
 public class LedgerJdbcStore {
 
+    /** The CSV's columns, then the day as a DATE (V7) for SQL tools. */
+    private static final List<String> COLUMNS = with(LedgerColumns.ALL, "day_date");
+    private static final List<String> UPDATE = with(LedgerColumns.update(), "day_date");
+
     private final JdbcSink sink;
+
+    private static List<String> with(List<String> columns, String extra) {
+        List<String> out = new java.util.ArrayList<>(columns);
+        out.add(extra);
+        return List.copyOf(out);
+    }
 
     public LedgerJdbcStore(JdbcSink sink) {
         this.sink = sink;
@@ -24,8 +34,7 @@ public class LedgerJdbcStore {
             return 0;
         }
         return sink.withConnection((c, dialect) -> {
-            String sql = dialect.upsert("daily_ledger", LedgerColumns.ALL, LedgerColumns.KEY, LedgerColumns.update(),
-                    false);
+            String sql = dialect.upsert("daily_ledger", COLUMNS, LedgerColumns.KEY, UPDATE, false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (LedgerDay d : days) {
                     int i = 1;
@@ -41,6 +50,7 @@ public class LedgerJdbcStore {
                     }
                     ps.setString(i++, d.gridSource());
                     ps.setString(i++, d.flagText());
+                    dialect.setDate(ps, i++, d.day());
                     ps.addBatch();
                 }
                 ps.executeBatch();

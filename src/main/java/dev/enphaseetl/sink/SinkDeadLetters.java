@@ -17,12 +17,16 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.delivery.PermanentSinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.spool.DurableFiles;
@@ -43,6 +47,9 @@ public class SinkDeadLetters {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Exchange property: the endpoint of the sink's delivery (route template parameter delivery). */
+    public static final String DELIVERY = "sinkDelivery";
 
     private final Path root;
     private final Sinks sinks;
@@ -79,14 +86,25 @@ public class SinkDeadLetters {
             readings = exchange.getIn().getBody(List.class);
             rejected = BatchSplitter.isolate(readings, deliverer(sink), e.getMessage());
         } else {
-            // a sink wired in YAML: its delivery cannot be re-run per reading, so the whole entry is parked
+            // a sink wired in YAML: the parts are sent again to its delivery endpoint (template parameter delivery)
             readings = exchange.getProperty(SpoolEntries.READINGS, List.class);
             if (readings == null) {
                 throw new IllegalStateException("sink " + sink + " failed before its spool entry was read: "
                         + Sinks.reason(e), e);
             }
+            String delivery = exchange.getProperty(DELIVERY, String.class);
             String reason = Sinks.reason(e);
-            rejected = readings.stream().map(r -> new BatchSplitter.Rejected(r, reason)).toList();
+            if (delivery == null) {
+                rejected = readings.stream().map(r -> new BatchSplitter.Rejected(r, reason)).toList();
+            } else {
+                ProducerTemplate producer = exchange.getContext().createProducerTemplate();
+                try {
+                    rejected = BatchSplitter.isolate(readings, part -> sinks.deliverCounted(sink, part,
+                            p -> resend(producer, delivery, sink, p)), reason);
+                } finally {
+                    producer.stop();
+                }
+            }
         }
         if (rejected.isEmpty()) {
             LOG.infof("Sink %s: the batch refused before was accepted in parts; nothing to park", sink);
@@ -124,6 +142,29 @@ public class SinkDeadLetters {
         DurableFiles.writeAtomically(tmp, dir.resolve(base + ".jsonl"), content);
         DurableFiles.writeAtomically(tmp, dir.resolve(base + ".json"), JSON.writeValueAsBytes(meta));
         return dir.resolve(base + ".jsonl");
+    }
+
+    /**
+     * One part of a refused batch sent again to an output wired in YAML: refused data (as {@code sinks.refusedData}
+     * decides it) comes back as {@link PermanentSinkException}, anything else as "down".
+     */
+    private static void resend(ProducerTemplate producer, String uri, String sink, List<Reading> part) {
+        Exchange sent = producer.send(uri, x -> {
+            x.getIn().setHeader("sink", sink);
+            x.getIn().setBody(new ArrayList<>(part));
+            x.setProperty(SpoolEntries.READINGS, part);
+        });
+        Exception failure = sent.getException();
+        if (failure == null) {
+            return;
+        }
+        if (failure instanceof PermanentSinkException p) {
+            throw p;
+        }
+        if (failure instanceof HttpOperationFailedException h && Sinks.refusesData(h)) {
+            throw new PermanentSinkException(Sinks.reason(h), h);
+        }
+        throw new TransientSinkException(Sinks.reason(failure), failure);
     }
 
     private Consumer<List<Reading>> deliverer(String sink) {

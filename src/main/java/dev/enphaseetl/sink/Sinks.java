@@ -48,7 +48,7 @@ public class Sinks {
 
     /**
      * Route step after a sink's delivery: the readings of the entry (exchange property {@code readings}, set by
-     * {@code spoolEntries.read}) count as delivered to the sink in header {@code sink}.
+     * {@code spoolEntries.take}) count as delivered to the sink in header {@code sink}.
      */
     public void confirmed(Exchange exchange) {
         delivered(sinkName(exchange), readings(exchange).size());
@@ -75,6 +75,11 @@ public class Sinks {
         if (delivery == null) {
             throw new IllegalArgumentException("unknown sink " + sink);
         }
+        deliverCounted(sink, readings, delivery);
+    }
+
+    /** The same with the delivery given, e.g. an output wired in YAML sent to again through its endpoint. */
+    public void deliverCounted(String sink, List<Reading> readings, SinkDelivery delivery) {
         try {
             delivery.deliver(readings);
         } catch (RuntimeException e) {
@@ -114,7 +119,7 @@ public class Sinks {
         return e instanceof HttpOperationFailedException h && refusesData(h);
     }
 
-    private static boolean refusesData(HttpOperationFailedException h) {
+    static boolean refusesData(HttpOperationFailedException h) {
         return SinkFailures.http(h.getStatusCode(), h.getResponseBody()) == SinkFailures.Verdict.REFUSED;
     }
 

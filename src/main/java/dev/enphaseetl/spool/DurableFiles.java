@@ -16,6 +16,15 @@ public final class DurableFiles {
 
     /** Writes {@code content} to {@code target} via a temporary file in {@code tmpDir} (same file system). */
     public static void writeAtomically(Path tmpDir, Path target, byte[] content) throws IOException {
+        writeAndRename(tmpDir, target, content);
+        fsyncDirectory(target.getParent());
+    }
+
+    /**
+     * As {@link #writeAtomically}, but the directory of {@code target} is not synced: the caller syncs it (possibly
+     * once for several files, see {@code GroupCommit}) before it relies on the rename being durable.
+     */
+    public static void writeAndRename(Path tmpDir, Path target, byte[] content) throws IOException {
         Files.createDirectories(tmpDir);
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(tmpDir, "spool-", ".part");
@@ -28,7 +37,6 @@ public final class DurableFiles {
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(target.getParent());
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -39,19 +47,29 @@ public final class DurableFiles {
      * system has none. A target that exists already is left as it is.
      */
     public static void linkOrCopy(Path source, Path target, Path tmpDir) throws IOException {
+        if (linkOrCopyUnsynced(source, target, tmpDir)) {
+            fsyncDirectory(target.getParent());
+        }
+    }
+
+    /**
+     * As {@link #linkOrCopy}, without syncing the directory of a new link; returns whether a link was made (its
+     * directory is then the caller's to sync).
+     */
+    public static boolean linkOrCopyUnsynced(Path source, Path target, Path tmpDir) throws IOException {
         Files.createDirectories(target.getParent());
         try {
             Files.createLink(target, source);
         } catch (FileAlreadyExistsException e) {
-            return;
+            return false;
         } catch (UnsupportedOperationException | IOException e) {
             if (Files.exists(target)) {
-                return;
+                return false;
             }
             writeAtomically(tmpDir, target, Files.readAllBytes(source));
-            return;
+            return false;
         }
-        fsyncDirectory(target.getParent());
+        return true;
     }
 
     /** Makes a rename durable: on Linux the directory entry is only on disk after the directory is synced. */

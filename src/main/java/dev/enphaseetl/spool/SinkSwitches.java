@@ -20,14 +20,17 @@ import dev.enphaseetl.config.EnphaseConfig;
 /**
  * Which sinks get a copy of every poll's readings in their spool directory.
  * <p>
- * The routes decide: a route that consumes {@code <data-dir>/spool/<name>} with {@code autoStartup} true makes
- * {@code <name>} a sink. For the four built-in sinks, {@code enphase.sink.<name>.enabled} must also be on (files and
+ * The routes decide: an instance of the route template {@code spool-to-sink} (its timer {@code timer:spool-<name>}),
+ * or a route that consumes {@code <data-dir>/spool/<name>}, with {@code autoStartup} true makes {@code <name>} a sink. For the four built-in sinks, {@code enphase.sink.<name>.enabled} must also be on (files and
  * the SQL database by default; InfluxDB when {@code enphase.sink.influxdb.url} is set). Any other name is a sink
  * wired in YAML alone (an MQTT broker, a second InfluxDB, ...). Without a Camel context (tools, unit tests) the
  * configured built-in sinks are the list.
  */
 @ApplicationScoped
 public class SinkSwitches {
+
+    /** The scan timer of a sink route (routes/30, template spool-to-sink), followed by the sink's name. */
+    static final String SPOOL_TIMER = "timer://spool-";
 
     /** The built-in sinks, in delivery order. */
     public static final List<String> ALL = List.of("lineprotocol", "csv", "influxdb", "jdbc");
@@ -115,6 +118,12 @@ public class SinkSwitches {
     }
 
     private static Optional<String> spoolName(Route route, Path spoolRoot) {
+        // an instance of the spool-to-sink template: its scan timer is timer:spool-<name>
+        String uri = route.getEndpoint() == null ? null : route.getEndpoint().getEndpointUri();
+        if (uri != null && uri.startsWith(SPOOL_TIMER)) {
+            String name = uri.substring(SPOOL_TIMER.length()).replaceFirst("\\?.*", "");
+            return name.isEmpty() ? Optional.empty() : Optional.of(name);
+        }
         if (!(route.getEndpoint() instanceof FileEndpoint file) || file.getFile() == null) {
             return Optional.empty();
         }

@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +33,7 @@ import dev.enphaseetl.model.Reading;
 /**
  * The durable hand-off between transform and sinks: each poll's readings are written once, complete and fsynced,
  * into {@code .staged/}, then hard-linked into the spool directory of every enabled sink, before the poll counts as
- * done. An entry a crash left in {@code .staged/} is completed for every sink before the next offer, so that no
+ * done. The directory fsyncs are group-committed: offers finishing at the same time share them ({@link GroupCommit}). An entry a crash left in {@code .staged/} is completed for every sink before the next offer, so that no
  * sink misses a poll that another got. Each sink route consumes its own
  * directory and deletes an entry only after the sink confirmed it.
  *
@@ -75,6 +77,8 @@ public class Spool {
     static final String STAGED = ".staged";
     /** Whether staged entries were completed once since this process started. */
     private volatile boolean stagedChecked;
+    /** Directory fsyncs shared by concurrent offers. */
+    private final GroupCommit commits;
     /** Entries offers are writing right now (never completed by {@link #completeStaged()}). */
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
@@ -101,6 +105,13 @@ public class Spool {
 
     public Spool(Path root, SinkSwitches sinks, long maxBytes, int warnPercent, Duration recountInterval,
             Clock clock) {
+        this(root, sinks, maxBytes, warnPercent, recountInterval, clock, DurableFiles::fsyncDirectory);
+    }
+
+    /** With the directory sync given (tests observe or delay it). */
+    Spool(Path root, SinkSwitches sinks, long maxBytes, int warnPercent, Duration recountInterval, Clock clock,
+            Consumer<Path> directorySync) {
+        this.commits = new GroupCommit(directorySync);
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("enphase.spool.max-bytes must be positive, not " + maxBytes);
         }
@@ -137,15 +148,22 @@ public class Spool {
                 recount(); // completes what an earlier process left staged, before the first new entry
             }
             // durable once, for all sinks; an entry left staged (a crash, a failed link) is completed by the next
-            // count, or the next start
+            // count, or the next start. Directory syncs are shared with offers finishing at the same time (group
+            // commit): the staged entry is durable before any link to it can be, the links before the poll counts
             Path staged = root.resolve(STAGED).resolve(name);
-            DurableFiles.writeAtomically(root.resolve(".tmp"), staged, content);
+            DurableFiles.writeAndRename(root.resolve(".tmp"), staged, content);
+            commits.await(List.of(staged.getParent()));
+            List<Path> linked = new ArrayList<>();
             for (String sink : sinks.enabled()) {
-                DurableFiles.linkOrCopy(staged, root.resolve(sink).resolve(name), root.resolve(".tmp"));
+                Path dir = root.resolve(sink);
+                if (DurableFiles.linkOrCopyUnsynced(staged, dir.resolve(name), root.resolve(".tmp"))) {
+                    linked.add(dir);
+                }
                 written++;
             }
+            commits.await(linked);
+            // not synced: a staged entry that comes back after a power loss is linked again, which the sinks absorb
             Files.delete(staged);
-            DurableFiles.fsyncDirectory(staged.getParent());
         } catch (IOException | UncheckedIOException e) {
             synchronized (this) {
                 writtenSinceCount -= (long) content.length * (sinks.enabled().size() - written);

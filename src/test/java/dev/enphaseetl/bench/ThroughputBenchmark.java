@@ -1,6 +1,5 @@
 package dev.enphaseetl.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +29,8 @@ import dev.enphaseetl.spool.SpoolCodec;
 /**
  * How fast a backlog drains compared with how fast it builds up. It simulates one gateway at the default poll periods
  * for {@code hours} hours (the backlog of an outage), writes each poll's readings as a durable spool entry, then
- * drains the spool into line protocol, CSV and SQLite the way the sink routes do (read entry, decode, deliver,
- * delete). Figures are printed as ratios to baselines measured in the same run: the ingest rate (readings a gateway
+ * drains the spool into line protocol, CSV and SQLite the way the sink routes do (batches of 5,000 readings: read
+ * and decode the entries, deliver, delete them). Figures are printed as ratios to baselines measured in the same run: the ingest rate (readings a gateway
  * produces per second of wall clock at the default periods) and the raw rate of writing the same entries.
  *
  * <p>
@@ -153,7 +152,10 @@ public final class ThroughputBenchmark {
         System.out.printf("%-38s %12.0f %14.0f %16.2f%n", stage, rate, rate / ingest, rate / raw);
     }
 
-    /** Copies the spool, then reads, decodes, delivers and deletes entry by entry; returns the seconds taken. */
+    /**
+     * Copies the spool, then drains it as the sink routes do (batches of 5,000 readings: read and decode the entries,
+     * deliver, delete them; {@link DrainBenchmark#drain}); returns the seconds taken.
+     */
     private static double drain(Path spool, Path copy, Consumer<List<Reading>> sink)
             throws Exception {
         Files.createDirectories(copy);
@@ -162,14 +164,7 @@ public final class ThroughputBenchmark {
                 Files.copy(p, copy.resolve(p.getFileName()));
             }
         }
-        long t0 = System.nanoTime();
-        try (Stream<Path> files = Files.list(copy)) {
-            for (Path p : files.sorted().toList()) {
-                sink.accept(SpoolCodec.decode(Files.readString(p, StandardCharsets.UTF_8)));
-                Files.delete(p);
-            }
-        }
-        return (System.nanoTime() - t0) / 1e9;
+        return DrainBenchmark.drain(copy.getParent(), copy.getFileName().toString(), sink);
     }
 
 }

@@ -1,12 +1,14 @@
 package dev.enphaseetl.sink.jdbc;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Map;
 
 import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import dev.enphaseetl.delivery.PermanentSinkException;
 import dev.enphaseetl.delivery.Redactor;
@@ -147,6 +150,10 @@ public class JdbcSink implements AutoCloseable {
     }
 
     private void upsert(Connection c, SqlTable table, List<Reading> rows) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            copyUpsert(c, table, merged(table, rows));
+            return;
+        }
         String sql = dialect.upsert(table.name(), table.columns(), table.keyColumns(), table.updateColumns(), true);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Reading r : rows) {
@@ -157,6 +164,7 @@ public class JdbcSink implements AutoCloseable {
                 }
                 ps.setLong(i++, r.time());
                 ps.setString(i++, Instant.ofEpochSecond(r.time()).toString());
+                dialect.setTimestamp(ps, i++, r.time());
                 for (String field : table.fieldColumns()) {
                     Double v = r.field(field);
                     if (v == null) {
@@ -169,6 +177,90 @@ public class JdbcSink implements AutoCloseable {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * PostgreSQL: the rows are copied ({@code COPY ... FROM STDIN}, PgJDBC's CopyManager) into a temporary table of the
+     * same shape that empties itself at commit, then upserted from it by one {@code INSERT ... SELECT ... ON CONFLICT}
+     * with the same COALESCE rule as the row-by-row upsert.
+     */
+    private static void copyUpsert(Connection c, SqlTable table, List<Reading> rows) throws SQLException {
+        String staging = "copy_" + table.name();
+        List<String> columns = table.columns();
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + table.name()
+                    + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+        }
+        StringBuilder data = new StringBuilder(rows.size() * 160);
+        for (Reading r : rows) {
+            for (String tag : table.tagColumns()) {
+                String v = r.tag(tag);
+                copyText(data, v == null ? "" : v).append('\t');
+            }
+            data.append(r.time()).append('\t');
+            String iso = Instant.ofEpochSecond(r.time()).toString();
+            data.append(iso).append('\t').append(iso);
+            for (String field : table.fieldColumns()) {
+                Double v = r.field(field);
+                data.append('\t');
+                if (v == null) {
+                    data.append("\\N");
+                } else {
+                    data.append(v.doubleValue());
+                }
+            }
+            data.append('\n');
+        }
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + staging + " (" + String.join(", ", columns)
+                    + ") FROM STDIN", new StringReader(data.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into " + staging + " failed: " + e.getMessage(), "08006", e);
+        }
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate(SqlDialect.POSTGRESQL.upsertFrom(table.name(), staging, columns, table.keyColumns(),
+                    table.updateColumns()));
+        }
+    }
+
+    /** Text format of COPY: backslash, tab, newline and carriage return escaped. */
+    private static StringBuilder copyText(StringBuilder out, String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Readings with the same key (tags and time) merged in order, as one upsert after the other would store them: a
+     * later field overwrites, a field the later reading lacks keeps the earlier value. One {@code INSERT ... SELECT}
+     * may not touch a row twice.
+     */
+    static List<Reading> merged(SqlTable table, List<Reading> rows) {
+        Map<List<Object>, Reading> byKey = new LinkedHashMap<>();
+        for (Reading r : rows) {
+            List<Object> key = new ArrayList<>(table.tagColumns().size() + 1);
+            for (String tag : table.tagColumns()) {
+                String v = r.tag(tag);
+                key.add(v == null ? "" : v);
+            }
+            key.add(r.time());
+            byKey.merge(key, r, (earlier, later) -> {
+                Reading.Builder b = Reading.of(later.measurement(), later.time());
+                later.tags().forEach(b::tag);
+                earlier.fields().forEach(b::field);
+                later.fields().forEach(b::field);
+                return b.build();
+            });
+        }
+        return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
     }
 
     private static void rollbackQuietly(Connection c) {

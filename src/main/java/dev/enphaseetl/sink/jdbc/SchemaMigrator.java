@@ -23,6 +23,7 @@ public final class SchemaMigrator {
         Flyway flyway = Flyway.configure(loader)
                 .dataSource(config.url(), config.user(), config.password())
                 .locations(LOCATION)
+                .placeholders(config.dialect().placeholders())
                 // no classpath scanning (it fails inside a Quarkus fast-jar): SQL files from index.txt, no Java migrations
                 .resourceProvider(new IndexedMigrations(loader))
                 .javaMigrationClassProvider(List::of)

@@ -1,6 +1,14 @@
 package dev.enphaseetl.sink.jdbc;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The three supported databases, chosen by JDBC URL, and their upsert syntax. */
@@ -22,6 +30,55 @@ public enum SqlDialect {
             Class.forName(driverClass, true, SqlDialect.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("JDBC driver " + driverClass + " is not on the classpath", e);
+        }
+    }
+
+    /**
+     * Flyway placeholders of the migrations that differ per database: the native timestamp column {@code ts} (UTC)
+     * and the ledger's {@code day_date}, their types and how they are computed from {@code time} and {@code day}.
+     */
+    public Map<String, String> placeholders() {
+        return switch (this) {
+            case POSTGRESQL -> Map.of("ts_type", "TIMESTAMPTZ", "ts_from_time", "to_timestamp(time)", "date_type",
+                    "DATE", "date_from_day", "CAST(day AS DATE)");
+            case MARIADB -> Map.of("ts_type", "DATETIME(6)", "ts_from_time",
+                    "TIMESTAMPADD(SECOND, time, TIMESTAMP '1970-01-01 00:00:00')", "date_type", "DATE",
+                    "date_from_day", "CAST(day AS DATE)");
+            case SQLITE ->
+                Map.of("ts_type", "TEXT", "ts_from_time", "strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch')",
+                        "date_type", "TEXT", "date_from_day", "day");
+        };
+    }
+
+    /**
+     * {@code INSERT INTO table SELECT ... FROM source ON CONFLICT (key) DO UPDATE} (PostgreSQL), keeping a stored value
+     * where the new row has NULL, as {@link #upsert} with {@code keepKnown}.
+     */
+    public String upsertFrom(String table, String source, List<String> columns, List<String> key,
+            List<String> update) {
+        String cols = String.join(", ", columns);
+        return "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + source + " ON CONFLICT ("
+                + String.join(", ", key) + ") DO UPDATE SET " + update.stream()
+                        .map(c -> c + " = COALESCE(excluded." + c + ", " + table + "." + c + ")")
+                        .collect(Collectors.joining(", "));
+    }
+
+    /** Sets the native timestamp column {@code ts} for a reading's time (epoch seconds, UTC). */
+    public void setTimestamp(PreparedStatement ps, int index, long epochSeconds) throws SQLException {
+        Instant t = Instant.ofEpochSecond(epochSeconds);
+        switch (this) {
+            case POSTGRESQL -> ps.setObject(index, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+            case MARIADB -> ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+            case SQLITE -> ps.setString(index, t.toString());
+        }
+    }
+
+    /** Sets a DATE column ({@code daily_ledger.day_date}; ISO text on SQLite). */
+    public void setDate(PreparedStatement ps, int index, LocalDate day) throws SQLException {
+        if (this == SQLITE) {
+            ps.setString(index, day.toString());
+        } else {
+            ps.setObject(index, day);
         }
     }
 

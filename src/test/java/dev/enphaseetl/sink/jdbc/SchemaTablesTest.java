@@ -86,11 +86,12 @@ class SchemaTablesTest {
     void upsertSqlPerDialect() {
         SqlTable t = new SqlTable("m", List.of("gateway"), List.of("v"));
         assertThat(SqlDialect.POSTGRESQL.upsert(t.name(), t.columns(), t.keyColumns(), t.updateColumns(), true))
-                .isEqualTo("INSERT INTO m (gateway, time, time_utc, v) VALUES (?, ?, ?, ?) ON CONFLICT (gateway, time)"
-                        + " DO UPDATE SET time_utc = COALESCE(excluded.time_utc, m.time_utc), v = COALESCE(excluded.v, m.v)");
+                .isEqualTo("INSERT INTO m (gateway, time, time_utc, ts, v) VALUES (?, ?, ?, ?, ?) ON CONFLICT (gateway,"
+                        + " time) DO UPDATE SET time_utc = COALESCE(excluded.time_utc, m.time_utc), ts = COALESCE("
+                        + "excluded.ts, m.ts), v = COALESCE(excluded.v, m.v)");
         assertThat(SqlDialect.MARIADB.upsert(t.name(), t.columns(), t.keyColumns(), t.updateColumns(), false))
-                .isEqualTo("INSERT INTO m (gateway, time, time_utc, v) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-                        + " time_utc = VALUES(time_utc), v = VALUES(v)");
+                .isEqualTo("INSERT INTO m (gateway, time, time_utc, ts, v) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY"
+                        + " UPDATE time_utc = VALUES(time_utc), ts = VALUES(ts), v = VALUES(v)");
         assertThat(SqlDialect.fromUrl("jdbc:sqlite:/x/enphase.db")).isEqualTo(SqlDialect.SQLITE);
         assertThat(SqlDialect.fromUrl("jdbc:mysql://h/db")).isEqualTo(SqlDialect.MARIADB);
     }

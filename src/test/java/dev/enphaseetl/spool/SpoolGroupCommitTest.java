@@ -1,0 +1,128 @@
+package dev.enphaseetl.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.enphaseetl.model.Reading;
+
+/**
+ * Group commit of the spool's directory syncs: polls that finish together share fsyncs, and none is acknowledged
+ * before the directories holding its entry were synced with the entry in them.
+ */
+class SpoolGroupCommitTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void concurrentOffersShareSyncsAndNoneIsAcknowledgedBeforeItsEntryIsSynced() throws Exception {
+        List<String> sinks = List.of("lineprotocol", "csv", "influxdb", "jdbc");
+        Path root = tmp.resolve("spool");
+        // what each directory held when it was synced: an entry is durable in a directory once it was in it at a sync
+        Map<Path, Set<String>> syncedWith = new ConcurrentHashMap<>();
+        AtomicInteger syncs = new AtomicInteger();
+        CountDownLatch firstSyncMayEnd = new CountDownLatch(1);
+        CountDownLatch firstSyncStarted = new CountDownLatch(1);
+        Spool spool = new Spool(root, SinkSwitches.of(sinks), Long.MAX_VALUE, 80, Duration.ofSeconds(10),
+                Clock.systemUTC(), dir -> {
+                    syncs.incrementAndGet();
+                    syncedWith.computeIfAbsent(dir, d -> ConcurrentHashMap.newKeySet()).addAll(names(dir));
+                    firstSyncStarted.countDown();
+                    try {
+                        firstSyncMayEnd.await(); // a slow disk: the first sync takes until the test lets it go
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        spool.recount();
+        int offers = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(offers);
+        try {
+            List<Future<Integer>> acks = new ArrayList<>();
+            acks.add(pool.submit(() -> spool.offer(List.of(reading(0)))));
+            assertThat(firstSyncStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < offers; i++) {
+                int n = i;
+                acks.add(pool.submit(() -> spool.offer(List.of(reading(n)))));
+            }
+            Thread.sleep(500);
+            // every offer has written its entry, but the sync is not done: nobody is acknowledged
+            assertThat(acks).noneMatch(Future::isDone);
+            firstSyncMayEnd.countDown();
+            for (Future<Integer> ack : acks) {
+                assertThat(ack.get(20, TimeUnit.SECONDS)).isEqualTo(sinks.size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // every acknowledged entry was in each sink's directory at one of its syncs
+        Set<String> entries = names(root.resolve("jdbc"));
+        assertThat(entries).hasSize(offers);
+        for (String sink : sinks) {
+            assertThat(names(root.resolve(sink))).isEqualTo(entries);
+            assertThat(syncedWith.get(root.resolve(sink))).as("synced with its entries: %s", sink)
+                    .containsAll(entries);
+        }
+        assertThat(names(root.resolve(Spool.STAGED))).isEmpty();
+        // alone, each offer would sync .staged and four sink directories: 12 x 5 = 60 syncs
+        System.out.printf("FIGURES group-commit: %d offers, %d directory syncs (%d without sharing)%n", offers,
+                syncs.get(), offers * (sinks.size() + 1));
+        assertThat(syncs.get()).isLessThan(offers * (sinks.size() + 1));
+    }
+
+    @Test
+    void aFailedSyncIsNotTakenForDurability() throws Exception {
+        Path root = tmp.resolve("spool");
+        AtomicInteger calls = new AtomicInteger();
+        Spool spool = new Spool(root, SinkSwitches.of(List.of("csv")), Long.MAX_VALUE, 80, Duration.ofSeconds(10),
+                Clock.systemUTC(), dir -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new UncheckedIOException(new IOException("disk gone"));
+                    }
+                });
+        spool.recount();
+        // the offer whose sync failed is not acknowledged
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.offer(List.of(reading(1))))
+                .isInstanceOf(SpoolWriteException.class);
+        // the next one syncs again, for itself
+        assertThat(spool.offer(List.of(reading(2)))).isEqualTo(1);
+        assertThat(calls.get()).isGreaterThanOrEqualTo(3);
+    }
+
+    private static Reading reading(int n) {
+        return Reading.of("system", 1_700_000_000L + n).tag("gateway", "g").field("power_w", (double) n).build();
+    }
+
+    private static Set<String> names(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return new HashSet<>(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
