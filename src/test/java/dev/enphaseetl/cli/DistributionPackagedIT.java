@@ -152,7 +152,8 @@ class DistributionPackagedIT {
                     .allMatch(p -> p.getFileName().toString().endsWith(".csv"));
             for (Path f : csv) {
                 String measurement = f.getFileName().toString().replace(".csv", "");
-                assertThat(Files.readAllLines(f).get(0)).as(f.toString()).startsWith("time,epoch_s,gateway,");
+                assertThat(Files.readAllLines(f).get(0)).as(f.toString())
+                        .startsWith("time,local_time,epoch_s,gateway,");
                 assertThat(convert.out()).contains(f.getFileName().toString());
                 assertThat(measurement).isNotBlank();
             }
