@@ -14,6 +14,7 @@ import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.NotAJwtException;
 import dev.enphaseetl.auth.Token;
 import dev.enphaseetl.auth.TokenManager;
+import dev.enphaseetl.auth.TokenStatus;
 import dev.enphaseetl.auth.TokenUnavailableException;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.delivery.Redactor;
@@ -91,7 +92,16 @@ public class TokenCommand implements Callable<Integer> {
         try {
             t = manager.current(id);
         } catch (TokenUnavailableException e) {
-            out.println(redactor.redact("gateway " + id + ": no usable token from " + from + ": " + e.getMessage()));
+            TokenStatus s = manager.status(id);
+            if (s.expiresAt().filter(at -> !now.isBefore(at)).isPresent()) {
+                // expired and not renewable: say what it was
+                out.println(redactor.redact("gateway " + id + ": " + s.role().map(r -> r.name().toLowerCase(
+                        Locale.ROOT)).orElse("unknown") + " token, expired at " + s.expiresAt().get()
+                        + " (EXPIRED), from " + from + ": put a new one in place"));
+            } else {
+                out.println(redactor.redact("gateway " + id + ": no usable token from " + from + ": "
+                        + e.getMessage()));
+            }
             return 1;
         }
         long days = Math.floorDiv(Duration.between(now, t.expiresAt()).getSeconds(), 86_400L);

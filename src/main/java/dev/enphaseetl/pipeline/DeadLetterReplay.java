@@ -214,6 +214,9 @@ public final class DeadLetterReplay {
     private static boolean move(Path source, Path target, List<String> notes) throws IOException {
         Files.createDirectories(target.getParent());
         if (Files.exists(target)) {
+            if (!Files.exists(source)) {
+                return false; // moved there by another replay just now
+            }
             notes.add(target.getFileName() + " is in " + target.getParent() + " already: left in "
                     + source.getParent());
             return false;
