@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -162,7 +163,7 @@ class DashboardTest {
         String yaml = Files.readString(GRAFANA.resolve("provisioning/datasources/influxdb.yaml"));
         assertThat(yaml).contains("url: http://influxdb:8086");
         assertThat(influxDatasource()).doesNotContainKey("database").extractingByKey("jsonData")
-                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("dbName", "enphase");
+                .asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("dbName", "enphase");
         assertThat(Files.readString(GRAFANA.resolve("provisioning/dashboards/enphase.yaml")))
                 .contains("path: /var/lib/grafana/dashboards");
     }

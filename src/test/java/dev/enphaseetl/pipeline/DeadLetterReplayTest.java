@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,9 +71,9 @@ class DeadLetterReplayTest {
         assertThat(s.entries()).isEqualTo(4);
         assertThat(s.moved()).extracting(DeadLetterReplay.Moved::what, DeadLetterReplay.Moved::entries,
                 DeadLetterReplay.Moved::readings).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("influxdb", 2, 5L),
-                        org.assertj.core.groups.Tuple.tuple("jdbc", 1, 1L),
-                        org.assertj.core.groups.Tuple.tuple("192.168.1.50:8443/production-json", 1, 0L));
+                        Tuple.tuple("influxdb", 2, 5L),
+                        Tuple.tuple("jdbc", 1, 1L),
+                        Tuple.tuple("192.168.1.50:8443/production-json", 1, 0L));
         assertThat(s.moved().get(0).line()).isEqualTo("moved 2 entries (5 readings) of sink influxdb from "
                 + data.resolve("dead-letter/influxdb") + " to " + data.resolve("spool/influxdb"));
         assertThat(names(data.resolve("spool/influxdb"))).containsExactly("20261123T170102.345Z-1.jsonl",

@@ -3,10 +3,15 @@ package dev.enphaseetl.sink.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Assumptions;
@@ -70,7 +75,7 @@ class CsvSpreadsheetTest {
                 "soffice (LibreOffice) not found on PATH: skipping the spreadsheet round-trip test");
         Reading r = Reading.of("inverter", 1_710_028_739L).tag("gateway", "122134567890")
                 .tag("serial", "482101234567").tag("dev_type", "1").field("watts", 251.25).build();
-        new CsvFileSink(FileSinkConfig.csv(data), java.time.ZoneId.of("Europe/Berlin")).deliver(List.of(r));
+        new CsvFileSink(FileSinkConfig.csv(data), ZoneId.of("Europe/Berlin")).deliver(List.of(r));
         Path csv = data.resolve("csv/inverter/inverter-2024-03-09.csv");
         Path out = data.resolve("xlsx");
         // as in docs/schema.md: soffice --headless --infilter="CSV:44,34,76,1,4/2/5/2" --convert-to xlsx FILE
@@ -82,11 +87,11 @@ class CsvSpreadsheetTest {
         Path xlsx = out.resolve("inverter-2024-03-09.xlsx");
         String sheet;
         String strings;
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(xlsx.toFile())) {
+        try (ZipFile zip = new ZipFile(xlsx.toFile())) {
             sheet = new String(zip.getInputStream(zip.getEntry("xl/worksheets/sheet1.xml")).readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
             strings = new String(zip.getInputStream(zip.getEntry("xl/sharedStrings.xml")).readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
         }
         assertThat(cell(sheet, "D2")).as("gateway serial cell").contains("t=\"s\"");
         assertThat(cell(sheet, "E2")).as("inverter serial cell").contains("t=\"s\"");
@@ -100,7 +105,7 @@ class CsvSpreadsheetTest {
 
     /** The XML of one cell of an XLSX sheet, up to its value. */
     private static String cell(String sheet, String ref) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<c r=\"" + ref + "\"[^>]*>(<v>[^<]*</v>)?")
+        Matcher m = Pattern.compile("<c r=\"" + ref + "\"[^>]*>(<v>[^<]*</v>)?")
                 .matcher(sheet);
         assertThat(m.find()).as("cell " + ref + " in " + sheet).isTrue();
         return m.group();
