@@ -12,14 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +49,7 @@ class DistributionPackagedIT {
     @TempDir
     Path work;
 
-    private final List<Process> started = Collections.synchronizedList(new ArrayList<>());
+    private final List<Process> started = new ArrayList<>();
 
     record Result(int exit, String out, String err) {}
 
@@ -130,20 +125,10 @@ class DistributionPackagedIT {
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("Usage: enphase-etl").contains("run").contains("convert").contains("validate")
                 .contains("simulate").contains("replay").contains("token").contains("doctor");
-        // three at a time: each is a JVM start, mostly waiting on class loading
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            Map<String, Future<Result>> helps = new LinkedHashMap<>();
-            for (String sub : List.of("run", "convert", "validate", "simulate", "replay", "token", "doctor")) {
-                helps.put(sub, pool.submit(() -> run(Map.of(), sub, "--help")));
-            }
-            for (Map.Entry<String, Future<Result>> e : helps.entrySet()) {
-                Result help = e.getValue().get();
-                assertThat(help.exit()).as(e.getKey() + " --help: %s", help.err()).isZero();
-                assertThat(help.out()).as(e.getKey()).contains("Usage: enphase-etl " + e.getKey());
-            }
-        } finally {
-            pool.shutdownNow();
+        for (String sub : List.of("run", "convert", "validate", "simulate", "replay", "token", "doctor")) {
+            Result help = run(Map.of(), sub, "--help");
+            assertThat(help.exit()).as(sub + " --help: %s", help.err()).isZero();
+            assertThat(help.out()).as(sub).contains("Usage: enphase-etl " + sub);
         }
         Result version = run(Map.of(), "--version");
         assertThat(version.exit()).isZero();
