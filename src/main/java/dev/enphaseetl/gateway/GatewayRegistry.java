@@ -89,7 +89,8 @@ public class GatewayRegistry {
         return List.copyOf(result);
     }
 
-    static GatewayTarget fromConfig(EnphaseConfig.Gateway gw) {
+    /** A configured gateway as the pipeline polls it (its id: the configured name, else host[:port]). */
+    public static GatewayTarget fromConfig(EnphaseConfig.Gateway gw) {
         String host = gw.host().trim();
         URI base = URI.create(host.contains("://") ? host : "https://" + host);
         String id = gw.name().orElse(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));

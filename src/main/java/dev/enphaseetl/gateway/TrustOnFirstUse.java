@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -53,6 +54,11 @@ public final class TrustOnFirstUse extends X509ExtendedTrustManager {
     /** Pins a fingerprint for {@code hostPort} from now on (configuration, or the embedded simulator). */
     public synchronized void pin(String hostPort, String fingerprint) {
         pinned.put(hostPort, CertificateFingerprints.normalize(fingerprint));
+    }
+
+    /** The fingerprint remembered on first use for {@code hostPort}, if any (not the configured pins). */
+    public synchronized Optional<String> remembered(String hostPort) {
+        return Optional.ofNullable(known.get(hostPort));
     }
 
     /** Checks a certificate presented by {@code hostPort}; public so that it can be tested without a handshake. */

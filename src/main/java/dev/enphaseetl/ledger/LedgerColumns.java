@@ -11,6 +11,15 @@ final class LedgerColumns {
     static final List<String> ALL = List.of("gateway", "day", "zone", "produced_kwh", "consumed_kwh", "imported_kwh",
             "exported_kwh", "self_consumption_pct", "self_sufficiency_pct", "grid_source", "flags");
 
+    /**
+     * The CSV files' columns: those of the table plus, after {@code day}, the day's first instant in UTC
+     * ({@code day_start_utc}, ISO-8601) and in the ledger's zone ({@code day_start_local}, a date-time spreadsheets
+     * read as one).
+     */
+    static final List<String> CSV = List.of("gateway", "day", "day_start_utc", "day_start_local", "zone",
+            "produced_kwh", "consumed_kwh", "imported_kwh", "exported_kwh", "self_consumption_pct",
+            "self_sufficiency_pct", "grid_source", "flags");
+
     private LedgerColumns() {}
 
     static List<BigDecimal> numbers(LedgerDay d) {

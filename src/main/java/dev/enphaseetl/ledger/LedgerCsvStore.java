@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,11 +105,14 @@ public class LedgerCsvStore {
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
                     CSVPrinter p = new CSVPrinter(w, FORMAT)) {
-                p.printRecord(LedgerColumns.ALL);
+                p.printRecord(LedgerColumns.CSV);
                 for (LedgerDay d : rows) {
                     List<Object> cells = new ArrayList<>();
                     cells.add(CsvRows.neutralizeFormula(d.gateway()));
                     cells.add(d.day().toString());
+                    ZonedDateTime start = dayStart(d);
+                    cells.add(start == null ? "" : start.toInstant().toString());
+                    cells.add(start == null ? "" : CsvRows.LOCAL_TIME.format(start));
                     cells.add(d.zone());
                     for (BigDecimal n : LedgerColumns.numbers(d)) {
                         cells.add(n == null ? "" : n.stripTrailingZeros().toPlainString());
@@ -131,6 +137,15 @@ public class LedgerCsvStore {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The first instant of the row's day in its zone; null when the zone is not one. */
+    private static ZonedDateTime dayStart(LedgerDay d) {
+        try {
+            return d.day().atStartOfDay(ZoneId.of(d.zone()));
+        } catch (DateTimeException | NullPointerException e) {
+            return null;
         }
     }
 

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -83,6 +85,12 @@ public class ConfigCheck {
             }
             e.getValue().period().flatMap(p -> periodProblem("enphase.poll." + id + ".period", p))
                     .ifPresent(problems::add);
+        }
+        try {
+            ZoneId.of(config.ledger().zone());
+        } catch (DateTimeException e) {
+            problems.add("enphase.ledger.zone is '" + config.ledger().zone() + "', not a time zone: set a region such"
+                    + " as Europe/Berlin, or UTC (ENPHASE_LEDGER_ZONE; default UTC); it also sets the CSV local_time");
         }
         return problems;
     }

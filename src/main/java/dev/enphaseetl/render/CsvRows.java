@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,12 +26,16 @@ import dev.enphaseetl.model.Schema;
 
 /**
  * Renders readings of one measurement as RFC 4180 CSV with a stable column order taken from {@link Schema}:
- * {@code time} (ISO-8601 UTC), {@code epoch_s}, the tags, then the fields. A field the reading lacks is an empty
- * cell. Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+ * {@code time} (ISO-8601 UTC), {@code local_time} (the same instant as {@code yyyy-MM-dd HH:mm:ss} in a zone, the
+ * ledger's, a form spreadsheets read as a date-time), {@code epoch_s}, the tags, then the fields. A field the reading
+ * lacks is an empty cell. Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
  */
 public final class CsvRows {
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
+
+    /** The local time's form: read as a date-time by LibreOffice Calc and Excel alike. */
+    public static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private CsvRows() {}
 
@@ -36,6 +43,7 @@ public final class CsvRows {
         Schema.Measurement m = schema(measurement);
         List<String> header = new ArrayList<>();
         header.add("time");
+        header.add("local_time");
         header.add("epoch_s");
         header.addAll(m.tagNames());
         header.addAll(m.fieldNames());
@@ -46,11 +54,21 @@ public final class CsvRows {
         return print(header(measurement).stream().map(Object.class::cast).toList());
     }
 
-    /** One CSV record, terminated by CRLF, for a reading of a measurement known to the schema. */
+    /** {@link #row(Reading, ZoneId)} with the local time in UTC. */
     public static String row(Reading r) {
+        return row(r, ZoneOffset.UTC);
+    }
+
+    /**
+     * One CSV record, terminated by CRLF, for a reading of a measurement known to the schema; {@code local_time} in
+     * {@code zone}.
+     */
+    public static String row(Reading r, ZoneId zone) {
         Schema.Measurement m = schema(r.measurement());
         List<Object> cells = new ArrayList<>();
-        cells.add(Instant.ofEpochSecond(r.time()).toString());
+        Instant time = Instant.ofEpochSecond(r.time());
+        cells.add(time.toString());
+        cells.add(LOCAL_TIME.format(time.atZone(zone)));
         cells.add(Long.toString(r.time()));
         for (String tag : m.tagNames()) {
             String v = r.tag(tag);

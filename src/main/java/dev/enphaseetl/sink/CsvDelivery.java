@@ -1,6 +1,7 @@
 package dev.enphaseetl.sink;
 
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,12 +20,14 @@ public class CsvDelivery implements SinkDelivery {
 
     private final Path dataDir;
     private final EnphaseConfig.FileSink config;
+    private final ZoneId zone;
     private CsvFileSink sink;
 
     @Inject
     public CsvDelivery(EnphaseConfig enphase) {
         this.dataDir = Path.of(enphase.dataDir());
         this.config = enphase.sink().csv();
+        this.zone = ZoneId.of(enphase.ledger().zone());
     }
 
     @Override
@@ -34,7 +37,7 @@ public class CsvDelivery implements SinkDelivery {
 
     synchronized CsvFileSink sink() {
         if (sink == null) {
-            sink = new CsvFileSink(FileSinkConfig.csv(dataDir).with(config.directory(), config.pattern()));
+            sink = new CsvFileSink(FileSinkConfig.csv(dataDir).with(config.directory(), config.pattern()), zone);
         }
         return sink;
     }

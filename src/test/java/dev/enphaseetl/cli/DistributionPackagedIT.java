@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.sink.ItSupport;
+import dev.enphaseetl.spool.SpoolCodec;
 
 /**
  * The distribution as an operator gets it: {@code target/enphase-etl-<version>.tar.gz} unpacked in a fresh temporary
@@ -121,8 +124,8 @@ class DistributionPackagedIT {
         Result top = run(Map.of(), "--help");
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("Usage: enphase-etl").contains("run").contains("convert").contains("validate")
-                .contains("simulate");
-        for (String sub : List.of("run", "convert", "validate", "simulate")) {
+                .contains("simulate").contains("replay").contains("token").contains("doctor");
+        for (String sub : List.of("run", "convert", "validate", "simulate", "replay", "token", "doctor")) {
             Result help = run(Map.of(), sub, "--help");
             assertThat(help.exit()).as(sub + " --help: %s", help.err()).isZero();
             assertThat(help.out()).as(sub).contains("Usage: enphase-etl " + sub);
@@ -152,7 +155,8 @@ class DistributionPackagedIT {
                     .allMatch(p -> p.getFileName().toString().endsWith(".csv"));
             for (Path f : csv) {
                 String measurement = f.getFileName().toString().replace(".csv", "");
-                assertThat(Files.readAllLines(f).get(0)).as(f.toString()).startsWith("time,epoch_s,gateway,");
+                assertThat(Files.readAllLines(f).get(0)).as(f.toString())
+                        .startsWith("time,local_time,epoch_s,gateway,");
                 assertThat(convert.out()).contains(f.getFileName().toString());
                 assertThat(measurement).isNotBlank();
             }
@@ -181,6 +185,82 @@ class DistributionPackagedIT {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void runPollsTheSimulatorStartedBySimulate() throws Exception {
+        String[] sim = startSimulator();
+
+        Path log = work.resolve("run.log");
+        Process app = command(Map.of("ENPHASE_GATEWAYS_0__HOST", sim[0], "ENPHASE_GATEWAYS_0__TOKEN", sim[1],
+                "ENPHASE_HTTP_PORT", Integer.toString(freePort())), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(app);
+        awaitLine(app, log, work.resolve("data").resolve("lineprotocol"), "system,gateway=");
+        // the working folder holds no routes/ and ENPHASE_ROUTES_DIR is unset: the launcher found the installation's
+        assertThat(work.resolve("routes")).doesNotExist();
+    }
+
+    /**
+     * doctor against the simulator and a stopped InfluxDB, token without and with --show, and replay: a parked
+     * entry moved back into the spool and delivered by the next run.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void doctorTokenAndReplayAgainstTheSimulatorAndAStoppedSink() throws Exception {
+        String[] sim = startSimulator();
+        Map<String, String> env = Map.of("ENPHASE_GATEWAYS_0__HOST", sim[0], "ENPHASE_GATEWAYS_0__TOKEN", sim[1],
+                "ENPHASE_GATEWAYS_0__NAME", "roof", "ENPHASE_HTTP_PORT", Integer.toString(freePort()));
+        // a parked entry of the line protocol sink, as SinkDeadLetters writes it
+        Path parked = Files.createDirectories(work.resolve("data/dead-letter/lineprotocol"));
+        String base = "20261123T170102.345Z-1";
+        Files.write(parked.resolve(base + ".jsonl"), SpoolCodec.encode(List.of(
+                Reading.of("system", 1_704_103_200L).tag("gateway", "replayed-gw").field("production_w", 42.5)
+                        .build(),
+                Reading.of("system", 1_704_103_260L).tag("gateway", "replayed-gw").field("production_w", 43.5)
+                        .build())));
+        Files.writeString(parked.resolve(base + ".json"), "{\"sink\":\"lineprotocol\",\"readings\":2}");
+
+        Map<String, String> stoppedInflux = new HashMap<>(env);
+        stoppedInflux.put("ENPHASE_SINK_INFLUXDB_URL", "http://127.0.0.1:" + freePort());
+        Result doctor = run(stoppedInflux, "doctor");
+        assertThat(doctor.exit()).as(doctor.out() + doctor.err()).isEqualTo(1);
+        assertThat(doctor.out()).containsPattern("(?m)^ok    gateway roof \\(https://\\S+\\) reachable: serial \\d{12},"
+                + " firmware \\S+$")
+                .containsPattern("(?m)^ok    gateway roof .* certificate not pinned")
+                .containsPattern("(?m)^ok    gateway roof .* token from .*\\(\\d+ days left\\), accepted$")
+                .containsPattern("(?m)^FAIL  sink influxdb not reachable: InfluxDB unreachable: .*Connect")
+                .containsPattern("(?m)^ok    sink jdbc: SQLITE database .* answers")
+                .containsPattern("(?m)^ok    sink lineprotocol: writes files in ")
+                .containsPattern("(?m)^ok    spool .* free on its disk$")
+                .containsPattern("(?m)^FAIL  dead letters waiting in .*: lineprotocol 1 file\\(s\\)")
+                .containsPattern("(?m)^2 of \\d+ checks failed$")
+                .doesNotContain(sim[1]);
+        assertThat(doctor.err()).doesNotContain("\tat ");
+
+        Result token = run(env, "token");
+        assertThat(token.exit()).as(token.out() + token.err()).isZero();
+        assertThat(token.out()).containsPattern("^gateway roof: \\w+ token.*, expires \\S+ \\(\\d+ days left\\)")
+                .doesNotContain(sim[1]);
+        Result shown = run(env, "token", "--gateway", "roof", "--show");
+        assertThat(shown.out().strip().lines()).hasSize(2).last().isEqualTo(sim[1]);
+        Result unknown = run(env, "token", "--gateway", "attic");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip().lines()).singleElement().asString().contains("attic").contains("roof");
+
+        Result replay = run(env, "replay", "--sink", "lineprotocol");
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("moved 1 entry (2 readings) of sink lineprotocol from ");
+        assertThat(work.resolve("data/spool/lineprotocol").resolve(base + ".jsonl")).exists();
+        assertThat(parked.resolve(base + ".json")).doesNotExist();
+
+        Path log = work.resolve("run.log");
+        Process app = command(env, "run").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(app);
+        Path lp = work.resolve("data").resolve("lineprotocol");
+        awaitLine(app, log, lp, "system,gateway=replayed-gw production_w=43.5 1704103260");
+        assertThat(Files.readString(lp.resolve("enphase-2024-01-01.lp")))
+                .contains("system,gateway=replayed-gw production_w=42.5 1704103200");
+    }
+
+    /** Starts {@code simulate} on a free HTTPS port; returns its URL and token. */
+    private String[] startSimulator() throws Exception {
         Path simOut = work.resolve("simulate.log");
         Process sim = command(Map.of(), "simulate", "--https-port", "0", "--http-port", "-1")
                 .redirectErrorStream(true).redirectOutput(simOut.toFile()).start();
@@ -199,13 +279,11 @@ class DistributionPackagedIT {
         Matcher t = token.matcher(text);
         assertThat(u.find() && t.find()).isTrue();
         assertThat(work.resolve("data")).as("simulate writes no data").doesNotExist();
+        return new String[]{u.group(1), t.group(1)};
+    }
 
-        Path log = work.resolve("run.log");
-        Process app = command(Map.of("ENPHASE_GATEWAYS_0__HOST", u.group(1), "ENPHASE_GATEWAYS_0__TOKEN", t.group(1),
-                "ENPHASE_HTTP_PORT", Integer.toString(freePort())), "run")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        started.add(app);
-        Path lp = work.resolve("data").resolve("lineprotocol");
+    /** Waits until a line protocol file in {@code lp} holds {@code text}, while {@code app} runs. */
+    private static void awaitLine(Process app, Path log, Path lp, String text) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!app.isAlive()) {
                 fail("run ended with " + app.exitValue() + ": " + Files.readString(log));
@@ -216,15 +294,13 @@ class DistributionPackagedIT {
             try (Stream<Path> s = Files.list(lp)) {
                 return s.anyMatch(f -> {
                     try {
-                        return Files.readString(f).contains("system,gateway=");
+                        return Files.readString(f).contains(text);
                     } catch (IOException e) {
                         return false;
                     }
                 });
             }
         });
-        // the working folder holds no routes/ and ENPHASE_ROUTES_DIR is unset: the launcher found the installation's
-        assertThat(work.resolve("routes")).doesNotExist();
     }
 
     @Test

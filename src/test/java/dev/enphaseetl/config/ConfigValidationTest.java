@@ -77,6 +77,17 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aLedgerZoneThatIsNoZoneIsRefusedNamingTheKey() {
+        // a typo in the region: the CSV sink's local_time and the ledger's days depend on it
+        EnphaseConfig c = config(Map.of("enphase.ledger.zone", "Europe/Berlni")).getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(c)).singleElement().asString()
+                .contains("enphase.ledger.zone is 'Europe/Berlni'").contains("ENPHASE_LEDGER_ZONE");
+        EnphaseConfig fine = config(Map.of("enphase.ledger.zone", "Europe/Berlin"))
+                .getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(fine)).isEmpty();
+    }
+
+    @Test
     void noPollThreadsIsRefusedNamingTheKey() {
         EnphaseConfig c = config(Map.of("enphase.poll.threads", "0")).getConfigMapping(EnphaseConfig.class);
         assertThat(ConfigCheck.problems(c)).singleElement().asString().contains("enphase.poll.threads is 0")

@@ -52,7 +52,7 @@ class LedgerFirstRowTest {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> Files.exists(file)
                 && Files.readAllLines(file, StandardCharsets.UTF_8).size() > 1);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        assertThat(lines.get(0)).startsWith("gateway,day,zone,produced_kwh");
+        assertThat(lines.get(0)).startsWith("gateway,day,day_start_utc,day_start_local,zone,produced_kwh");
         assertThat(lines.get(1)).startsWith("200509000001,");
     }
 }

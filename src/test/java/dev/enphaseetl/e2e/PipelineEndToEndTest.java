@@ -129,7 +129,7 @@ class PipelineEndToEndTest {
                     .collect(Collectors.toMap(LineProtocolLines.Point::time,
                             p -> CsvRows.formatNumber(p.fields().get("production_w")), (a, b) -> a));
             for (CSVRecord r : records.subList(1, records.size())) {
-                long t = Long.parseLong(r.get(1));
+                long t = Long.parseLong(r.get(CsvRows.header("system").indexOf("epoch_s")));
                 if (lpProduction.containsKey(t)) {
                     assertThat(r.get(pw)).as("CSV production_w at %s", t).isEqualTo(lpProduction.get(t));
                 }

@@ -98,7 +98,7 @@ class QuickStartPackagedIT {
                 .matches("enphase-\\d{4}-\\d{2}-\\d{2}\\.lp");
         Path csv = only(data.resolve("csv").resolve("system"), ".csv");
         assertThat(csv.getFileName().toString()).matches("system-\\d{4}-\\d{2}-\\d{2}\\.csv");
-        assertThat(Files.readAllLines(csv).get(0)).startsWith("time,epoch_s,gateway,");
+        assertThat(Files.readAllLines(csv).get(0)).startsWith("time,local_time,epoch_s,gateway,");
 
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
@@ -114,7 +114,7 @@ class QuickStartPackagedIT {
         Path ledger = only(ledgerDir, ".csv");
         assertThat(ledger.getFileName().toString()).matches("ledger-\\d{4}\\.csv");
         List<String> rows = Files.readAllLines(ledger);
-        assertThat(rows.get(0)).startsWith("gateway,day,zone,produced_kwh");
+        assertThat(rows.get(0)).startsWith("gateway,day,day_start_utc,day_start_local,zone,produced_kwh");
         assertThat(rows).as("a ledger row besides the header").hasSizeGreaterThan(1);
     }
 

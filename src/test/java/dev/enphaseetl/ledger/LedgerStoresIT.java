@@ -54,9 +54,10 @@ class LedgerStoresIT {
         assertThat(y2024.get(2)).isEqualTo(day("g1", "2024-12-31", "1", "gap"));
         assertThat(store.read(store.file(2025)).get(0).flags()).containsExactlyInAnyOrder("reset", "gap");
         assertThat(Files.readString(store.file(2024))).startsWith(
-                "gateway,day,zone,produced_kwh,consumed_kwh,imported_kwh,exported_kwh,self_consumption_pct,"
-                        + "self_sufficiency_pct,grid_source,flags\r\n")
-                .contains("'=g2");
+                "gateway,day,day_start_utc,day_start_local,zone,produced_kwh,consumed_kwh,imported_kwh,"
+                        + "exported_kwh,self_consumption_pct,self_sufficiency_pct,grid_source,flags\r\n")
+                .contains("'=g2")
+                .contains("g1,2024-03-10,2024-03-10T00:00:00Z,2024-03-10 00:00:00,Z,7.5,");
         try (Stream<Path> files = Files.list(tmp.resolve("ledger"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ledger-2024.csv",
                     "ledger-2025.csv");

@@ -90,6 +90,48 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyServiceHasAHealthcheckAndStartsAfterItsDependenciesAreHealthy() {
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        int dependencies = 0;
+        for (String name : services.keySet()) {
+            Map<String, Object> hc = (Map<String, Object>) service(name).get("healthcheck");
+            assertThat(hc).as("healthcheck of %s", name).isNotNull().containsKeys("test", "interval", "retries");
+            assertThat(hc.get("test").toString()).as("%s healthcheck", name).isNotBlank();
+            Object deps = service(name).get("depends_on");
+            if (deps == null) {
+                continue;
+            }
+            assertThat(deps).as("depends_on of %s: a map with conditions, not a list", name).isInstanceOf(Map.class);
+            for (Map.Entry<String, Object> d : ((Map<String, Object>) deps).entrySet()) {
+                assertThat((Map<String, Object>) d.getValue()).as("%s depends on %s", name, d.getKey())
+                        .containsEntry("condition", "service_healthy");
+                assertThat(service(d.getKey())).containsKey("healthcheck");
+                dependencies++;
+            }
+        }
+        assertThat(dependencies).isEqualTo(4); // enphase-etl and grafana on influxdb and postgres
+        // the pipeline's health in compose is liveness: readiness is DOWN while a sink is down, by design
+        assertThat(((Map<String, Object>) service("enphase-etl").get("healthcheck")).get("test").toString())
+                .contains("/q/health/live");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void portsArePublishedOnLoopbackUnlessTheOperatorSaysOtherwise() {
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        int ports = 0;
+        for (String name : services.keySet()) {
+            for (Object port : (List<Object>) service(name).getOrDefault("ports", List.of())) {
+                assertThat(port.toString()).as("port of %s", name)
+                        .matches("(127\\.0\\.0\\.1|\\$\\{PUBLISH_ADDRESS:-127\\.0\\.0\\.1}):\\d+:\\d+");
+                ports++;
+            }
+        }
+        assertThat(ports).isEqualTo(3);
+    }
+
+    @Test
     void enphaseEtlPointsAtTheComposeServers() {
         Map<String, Object> env = env("enphase-etl");
         assertThat(env).containsEntry("ENPHASE_SINK_INFLUXDB_URL", "http://influxdb:8086")

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -123,9 +124,12 @@ class DashboardTest {
                 continue;
             }
             sql++;
-            Matcher m = Pattern.compile("(?is)SELECT\\s+(.*?)\\s+FROM\\s+(\\w+)(.*)").matcher(raw);
+            Matcher m = Pattern.compile("(?is)SELECT\\s+(.*?)\\s+FROM\\s+(\\w+)\\b(?!\\()(.*)").matcher(raw);
             assertThat(m.find()).as(raw).isTrue();
-            assertThat(m.group(2)).isEqualTo("daily_ledger");
+            if (!m.group(2).equals("daily_ledger")) {
+                assertThat(m.group(2)).as("the freshness panel's table, checked there").isEqualTo("system");
+                continue;
+            }
             for (String col : m.group(1).split(",")) {
                 assertThat(columns).as("column in %s", raw).contains(col.trim());
             }
@@ -157,9 +161,59 @@ class DashboardTest {
         }
         // the influx datasource points at the compose service and the database the sink writes by default
         String yaml = Files.readString(GRAFANA.resolve("provisioning/datasources/influxdb.yaml"));
-        assertThat(yaml).contains("url: http://influxdb:8086", "database: enphase");
+        assertThat(yaml).contains("url: http://influxdb:8086");
+        assertThat(influxDatasource()).doesNotContainKey("database").extractingByKey("jsonData")
+                .asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("dbName", "enphase");
         assertThat(Files.readString(GRAFANA.resolve("provisioning/dashboards/enphase.yaml")))
                 .contains("path: /var/lib/grafana/dashboards");
+    }
+
+    @Test
+    void everyQueryFollowsTheGatewayVariable() {
+        for (JsonNode target : targets()) {
+            String q = target.path("rawSql").asText(target.path("query").asText());
+            if (target.has("rawSql")) {
+                assertThat(q).as("SQL follows $gateway").contains("WHERE gateway ~ '^${gateway:regex}$'");
+            } else {
+                assertThat(q).as("InfluxQL follows $gateway").contains("\"gateway\" =~ /^$gateway$/");
+            }
+        }
+    }
+
+    @Test
+    void theFreshnessPanelTurnsRedPastAThreshold() throws IOException {
+        JsonNode panel = null;
+        for (JsonNode p : dashboard.path("panels")) {
+            if (p.path("title").asText().startsWith("Freshness")) {
+                panel = p;
+            }
+        }
+        assertThat(panel).as("freshness panel").isNotNull();
+        String sql = panel.path("targets").get(0).path("rawSql").asText();
+        assertThat(sql).contains("MAX(time) AS age_s FROM system", "GROUP BY gateway");
+        assertThat(tableColumns(Path.of("src/main/resources/db/migration/common/V1__measurement_tables.sql"),
+                "system")).contains("gateway", "time");
+        JsonNode defaults = panel.path("fieldConfig").path("defaults");
+        assertThat(defaults.path("unit").asText()).isEqualTo("s");
+        List<JsonNode> steps = new ArrayList<>();
+        defaults.path("thresholds").path("steps").forEach(steps::add);
+        assertThat(steps.get(0).path("color").asText()).isEqualTo("green");
+        JsonNode last = steps.get(steps.size() - 1);
+        assertThat(last.path("color").asText()).isEqualTo("red");
+        assertThat(last.path("value").asInt()).isBetween(120, 3600);
+        assertThat(panel.path("options").path("colorMode").asText()).isIn("background", "value");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> influxDatasource() throws IOException {
+        Map<String, Object> doc = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(
+                Files.readString(GRAFANA.resolve("provisioning/datasources/influxdb.yaml")));
+        for (Object o : (List<Object>) doc.get("datasources")) {
+            if ("influxdb".equals(((Map<String, Object>) o).get("type"))) {
+                return (Map<String, Object>) o;
+            }
+        }
+        throw new AssertionError("no influxdb datasource");
     }
 
     // ---- helpers
@@ -184,11 +238,16 @@ class DashboardTest {
     }
 
     static Set<String> ledgerColumns() throws IOException {
+        return tableColumns(LEDGER_SQL, "daily_ledger");
+    }
+
+    /** The columns of {@code CREATE TABLE <table>} in a migration. */
+    static Set<String> tableColumns(Path sqlFile, String table) throws IOException {
         Set<String> cols = new LinkedHashSet<>();
         boolean inTable = false;
-        for (String line : Files.readAllLines(LEDGER_SQL)) {
+        for (String line : Files.readAllLines(sqlFile)) {
             String l = line.trim();
-            if (l.startsWith("CREATE TABLE daily_ledger")) {
+            if (l.equals("CREATE TABLE " + table + " (") || l.startsWith("CREATE TABLE " + table + "(")) {
                 inTable = true;
                 continue;
             }

@@ -3,7 +3,9 @@ package dev.enphaseetl.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.commons.csv.CSVFormat;
@@ -32,12 +34,32 @@ class CsvRowsTest {
     }
 
     @Test
-    void headerIsTimeEpochTagsThenFieldsInSchemaOrder() {
+    void headerIsTimeLocalTimeEpochTagsThenFieldsInSchemaOrder() {
         Schema.Measurement m = Schema.find("meter").orElseThrow();
         List<String> header = CsvRows.header("meter");
-        assertThat(header.subList(0, 2)).containsExactly("time", "epoch_s");
-        assertThat(header.subList(2, 2 + m.tags().size())).containsExactlyElementsOf(m.tagNames());
-        assertThat(header.subList(2 + m.tags().size(), header.size())).containsExactlyElementsOf(m.fieldNames());
+        assertThat(header.subList(0, 3)).containsExactly("time", "local_time", "epoch_s");
+        assertThat(header.subList(3, 3 + m.tags().size())).containsExactlyElementsOf(m.tagNames());
+        assertThat(header.subList(3 + m.tags().size(), header.size())).containsExactlyElementsOf(m.fieldNames());
+    }
+
+    @Test
+    void localTimeIsInTheGivenZoneAcrossADaylightSavingChange() throws Exception {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        // 2023-10-29 00:30 UTC is 02:30 CEST; 01:30 UTC is 02:30 CET (the clocks went back at 01:00 UTC)
+        Reading summer = new Reading("meter", meter("net-consumption", "L1").tags(),
+                new TreeMap<>(Map.of("voltage_v", 1.0)),
+                1698539400L);
+        Reading winter = new Reading("meter", meter("net-consumption", "L1").tags(),
+                new TreeMap<>(Map.of("voltage_v", 1.0)),
+                1698543000L);
+        List<CSVRecord> rows = parse(CsvRows.headerLine("meter") + CsvRows.row(summer, berlin)
+                + CsvRows.row(winter, berlin) + CsvRows.row(winter));
+        assertThat(rows.get(1).get(0)).isEqualTo("2023-10-29T00:30:00Z");
+        assertThat(rows.get(1).get(1)).isEqualTo("2023-10-29 02:30:00");
+        assertThat(rows.get(2).get(1)).as("the repeated hour: the UTC and epoch columns tell them apart")
+                .isEqualTo("2023-10-29 02:30:00");
+        assertThat(rows.get(2).get(2)).isEqualTo("1698543000");
+        assertThat(rows.get(3).get(1)).as("without a zone: UTC").isEqualTo("2023-10-29 01:30:00");
     }
 
     @Test
@@ -49,7 +71,8 @@ class CsvRowsTest {
         CSVRecord row = records.get(1);
         assertThat(row.size()).isEqualTo(header.size());
         assertThat(row.get(0)).isEqualTo("2023-09-03T12:45:33Z");
-        assertThat(row.get(1)).isEqualTo("1693745133");
+        assertThat(row.get(1)).isEqualTo("2023-09-03 12:45:33");
+        assertThat(row.get(2)).isEqualTo("1693745133");
         int voltage = header.toList().indexOf("voltage_v");
         int current = header.toList().indexOf("current_a");
         assertThat(row.get(voltage)).isEqualTo("235.201");
@@ -62,14 +85,14 @@ class CsvRowsTest {
         String row = CsvRows.row(meter("a,b \"c\"\nd", "L1"));
         assertThat(row).endsWith("\r\n");
         assertThat(row).contains("\"a,b \"\"c\"\"\nd\"");
-        assertThat(parse(row).get(0).get(4)).isEqualTo("a,b \"c\"\nd");
+        assertThat(parse(row).get(0).get(5)).isEqualTo("a,b \"c\"\nd");
     }
 
     @Test
     void textThatASpreadsheetWouldRunAsAFormulaIsNeutralized() throws Exception {
         for (String evil : List.of("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx")) {
             CSVRecord rec = parse(CsvRows.row(meter(evil, "L1"))).get(0);
-            assertThat(rec.get(4)).isEqualTo("'" + evil);
+            assertThat(rec.get(5)).isEqualTo("'" + evil);
         }
         assertThat(CsvRows.neutralizeFormula("production")).isEqualTo("production");
     }

@@ -2,6 +2,8 @@ package dev.enphaseetl.sink.file;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,18 @@ public class CsvFileSink {
     private final DailyFileNames names;
     private final GatewaysFile gateways;
 
+    private final ZoneId zone;
+
+    /** Local times in UTC. */
     public CsvFileSink(FileSinkConfig config) {
+        this(config, ZoneOffset.UTC);
+    }
+
+    /** @param zone the zone of the {@code local_time} column (the ledger's, {@code enphase.ledger.zone}) */
+    public CsvFileSink(FileSinkConfig config, ZoneId zone) {
         this.names = config.names();
         this.gateways = new GatewaysFile(config.directory());
+        this.zone = zone;
     }
 
     /**
@@ -43,7 +54,7 @@ public class CsvFileSink {
             }
             Path file = names.resolve(r.measurement(), r.time());
             headers.putIfAbsent(file, CsvRows.headerLine(r.measurement()));
-            blocks.computeIfAbsent(file, p -> new StringBuilder()).append(CsvRows.row(r));
+            blocks.computeIfAbsent(file, p -> new StringBuilder()).append(CsvRows.row(r, zone));
         }
         for (Map.Entry<Path, StringBuilder> e : blocks.entrySet()) {
             String header = headers.get(e.getKey());

@@ -1,5 +1,6 @@
 package dev.enphaseetl.sink.file;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -26,6 +27,25 @@ public record FileSinkConfig(Path directory, String pattern) {
     public FileSinkConfig with(Optional<String> configuredDirectory, Optional<String> configuredPattern) {
         return new FileSinkConfig(configuredDirectory.map(Path::of).orElse(directory),
                 configuredPattern.orElse(pattern));
+    }
+
+    /**
+     * Why the sink could not write here, if so: the directory (or the nearest folder that exists, where it would be
+     * made) is not a writable directory. Checked by {@code enphase-etl doctor}; nothing is created.
+     */
+    public Optional<String> problem() {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            return Optional.of((existing == null ? dir : existing) + " is not a directory");
+        }
+        if (!Files.isWritable(existing)) {
+            return Optional.of(existing + " is not writable by this user");
+        }
+        return Optional.empty();
     }
 
     DailyFileNames names() {

@@ -7,10 +7,12 @@ import java.util.concurrent.TimeUnit;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.delivery.Redactor;
 import dev.enphaseetl.delivery.SinkException;
+import dev.enphaseetl.delivery.TransientSinkException;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.render.LineProtocol;
 
@@ -116,6 +118,35 @@ public class InfluxSink implements AutoCloseable {
         } catch (RuntimeException e) {
             throw InfluxErrors.classify(e, status.lastStatus(), List.of(), redactor);
         }
+    }
+
+    /**
+     * Asks the server whether it answers, accepts the credentials and has the database ({@code enphase-etl
+     * doctor}): the sink's own client, credentials and error classification, nothing written. Returns a description
+     * of what was found; throws the {@link SinkException} a write would have met.
+     */
+    public String check() {
+        status.reset();
+        QueryResult result;
+        try {
+            result = influx.query(new Query("SHOW DATABASES"));
+        } catch (RuntimeException e) {
+            throw InfluxErrors.classify(e, status.lastStatus(), List.of(), redactor);
+        }
+        if (result.hasError()) {
+            throw new TransientSinkException("InfluxDB at " + redactor.redact(config.url()) + " answered: "
+                    + redactor.redact(result.getError()), null);
+        }
+        boolean present = result.getResults() != null && result.getResults().stream()
+                .filter(r -> r.getSeries() != null).flatMap(r -> r.getSeries().stream())
+                .filter(s -> s.getValues() != null).flatMap(s -> s.getValues().stream())
+                .anyMatch(row -> !row.isEmpty() && config.database().equals(row.get(0)));
+        String where = "InfluxDB at " + redactor.redact(config.url()) + ", database " + config.database();
+        if (!present && !config.createDatabase()) {
+            throw new TransientSinkException(where + " does not exist (or the user may not see it), and"
+                    + " enphase.sink.influxdb.create-database is off: create it", null);
+        }
+        return where + (present ? "" : " (not there yet: created by the first write)");
     }
 
     private static String emptyToNull(String s) {

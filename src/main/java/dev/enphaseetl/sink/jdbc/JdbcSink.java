@@ -326,6 +326,24 @@ public class JdbcSink implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens (or validates) the sink's connection without migrating or writing ({@code enphase-etl doctor}): the
+     * sink's own connection and error classification. Returns a description; throws the {@code SinkException} a
+     * delivery would have met.
+     */
+    public synchronized String check() {
+        try {
+            Connection c = connections.get();
+            String product = c.getMetaData().getDatabaseProductName() + " "
+                    + c.getMetaData().getDatabaseProductVersion();
+            return dialect + " database " + redactor.redact(config.url()) + " answers (" + product + ")";
+        } catch (SQLException e) {
+            connections.discard();
+            throw JdbcErrors.classify("connection to the " + dialect + " database " + redactor.redact(config.url()), e,
+                    dialect, redactor);
+        }
+    }
+
     /** Work on an open connection in a transaction the sink commits. */
     @FunctionalInterface
     public interface SqlWork<T> {
