@@ -21,11 +21,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * GET calls to the Enlighten Systems API v4: the API key ({@code key} query parameter) and the OAuth access token
+ * GET calls to the Enlighten Systems API v4: the API key ({@code key} header) and the OAuth access token
  * ({@code Authorization: Bearer}) on every call, each call counted against the plan first ({@link CallBudget}), an
  * HTTP 429 waited out (its {@code Retry-After}, else a backoff doubling from one minute up to
- * {@code enphase.cloud.max-backoff}), a refused token renewed once, answers bounded in size and time. Errors name the
- * path and status only: never the URL's query (the key), a token or the body.
+ * {@code enphase.cloud.max-backoff}), a refused token renewed once, answers bounded in size and time. No secret is
+ * ever part of a URL (the JDK HTTP client logs URLs at debug level). Errors name the path and status only: never a
+ * key, a token or the body.
  */
 public final class EnlightenApi {
 
@@ -83,7 +84,7 @@ public final class EnlightenApi {
     }
 
     /**
-     * GET {@code <api-url><path>?<query>&key=<api key>} as JSON.
+     * GET {@code <api-url><path>?<query>} (headers {@code key} and {@code Authorization}) as JSON.
      *
      * @throws CloudException.QuotaExhausted when the month is used up (counted here or told by the API)
      * @throws CloudException.NotAuthorized  when there is no usable token
@@ -105,9 +106,10 @@ public final class EnlightenApi {
             String token = tokens.accessToken();
             StringJoiner q = new StringJoiner("&");
             query.forEach((k, v) -> q.add(enc(k) + "=" + enc(v)));
-            q.add("key=" + enc(settings.apiKey().orElseThrow()));
-            HttpRequest req = HttpRequest.newBuilder(URI.create(settings.apiUrl() + path + "?" + q))
-                    .timeout(settings.requestTimeout()).header("Authorization", "Bearer " + token)
+            // the key as the header v4 documents ("key"), not in the URL: URLs reach HTTP client debug logs
+            HttpRequest req = HttpRequest.newBuilder(URI.create(settings.apiUrl() + path
+                    + (q.length() == 0 ? "" : "?" + q))).timeout(settings.requestTimeout())
+                    .header("Authorization", "Bearer " + token).header("key", settings.apiKey().orElseThrow())
                     .header("Accept", "application/json").GET().build();
             HttpResponse<InputStream> resp;
             byte[] body;

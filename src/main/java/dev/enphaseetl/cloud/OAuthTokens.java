@@ -1,7 +1,6 @@
 package dev.enphaseetl.cloud;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,9 +104,11 @@ public final class OAuthTokens {
     private void grant(String query, String what) {
         String basic = Base64.getEncoder().encodeToString((settings.clientId().orElse("") + ":"
                 + settings.clientSecret().orElse("")).getBytes(StandardCharsets.UTF_8));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(settings.tokenUrl() + "?" + query))
-                .timeout(settings.requestTimeout()).header("Authorization", "Basic " + basic)
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build();
+        // the code and the refresh token as a form body (OAuth 2), not in the URL: URLs reach HTTP client debug logs
+        HttpRequest req = HttpRequest.newBuilder(settings.tokenUrl()).timeout(settings.requestTimeout())
+                .header("Authorization", "Basic " + basic).header("Accept", "application/json")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(query, StandardCharsets.UTF_8)).build();
         HttpResponse<byte[]> resp;
         try {
             resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());

@@ -37,8 +37,8 @@ import io.vertx.core.json.JsonObject;
  * {@code systems/retrieve_system_id}.
  * <p>
  * OAuth 2 as Enphase does it: {@code /oauth/authorize} redirects with a one-time code, {@code POST /oauth/token}
- * (client id and secret as basic auth) trades a code or a refresh token for a new pair, and every refresh rotates the
- * refresh token (the old one is refused from then on). Every API call needs the API key ({@code key}) and a valid
+ * (client id and secret as basic auth; form or query parameters) trades a code or a refresh token for a new pair, and every refresh rotates the
+ * refresh token (the old one is refused from then on). Every API call needs the API key (header or parameter {@code key}) and a valid
  * bearer token. Plan limits on the simulator's clock (per minute, per month) answer HTTP 429 like Enphase (JSON with
  * {@code period}); {@link #throttleNext(int)} forces 429s without {@code Retry-After}; {@link #uploadDelay(Duration)}
  * hides intervals the gateways have not uploaded yet. Never logs anything.
@@ -209,7 +209,8 @@ public final class EnlightenApiSimulator implements AutoCloseable {
             }
             req.response().setStatusCode(302).putHeader("Location", redirect + "?code=" + authorizationCode()).end();
         } else if (path.equals("/oauth/token") && req.method().name().equals("POST")) {
-            req.body().onSuccess(b -> token(req));
+            req.setExpectMultipart(true); // form parameters (OAuth 2), also accepted in the query as Enphase documents
+            req.endHandler(v -> token(req));
         } else if (path.startsWith("/api/v4/")) {
             api(req);
         } else {
@@ -226,12 +227,12 @@ public final class EnlightenApiSimulator implements AutoCloseable {
                     "Full authentication is required to access this resource"));
             return;
         }
-        String grant = req.getParam("grant_type");
+        String grant = param(req, "grant_type");
         boolean ok;
         if ("authorization_code".equals(grant)) {
-            ok = req.getParam("code") != null && codes.remove(req.getParam("code"));
+            ok = param(req, "code") != null && codes.remove(param(req, "code"));
         } else if ("refresh_token".equals(grant)) {
-            ok = refreshToken != null && refreshToken.equals(req.getParam("refresh_token"));
+            ok = refreshToken != null && refreshToken.equals(param(req, "refresh_token"));
         } else {
             ok = false;
         }
@@ -248,13 +249,19 @@ public final class EnlightenApiSimulator implements AutoCloseable {
                 .put("scope", "read write").put("enl_uid", "123456").put("enl_cid", "7").put("jti", hex(8)));
     }
 
+    private static String param(HttpServerRequest req, String name) {
+        String form = req.getFormAttribute(name);
+        return form != null ? form : req.getParam(name);
+    }
+
     private void api(HttpServerRequest req) {
         Instant now = clock.instant();
         String query = req.query() == null ? "" : req.query().replaceAll("(^|&)key=[^&]*", "");
         String auth = req.getHeader("Authorization");
         String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
         Instant exp = token == null ? null : accessTokens.get(token);
-        if (!apiKey.equals(req.getParam("key")) || exp == null || !now.isBefore(exp)) {
+        String key = req.getHeader("key") != null ? req.getHeader("key") : req.getParam("key");
+        if (!apiKey.equals(key) || exp == null || !now.isBefore(exp)) {
             record(now, req.path(), query, 401);
             json(req, 401, new JsonObject().put("message", "Not Authorized").put("details",
                     "User is not authorized").put("code", 401));

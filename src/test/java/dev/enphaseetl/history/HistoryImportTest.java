@@ -63,8 +63,8 @@ class HistoryImportTest {
                 .uploadDelay(Duration.ofHours(1)).accessLifetime(Duration.ofMinutes(15)).start()) {
             CloudSettings settings = CloudTestSupport.settings(cloud, data.resolve("cloud"), 10, 1000, 100);
             new OAuthTokens(settings, HttpClient.newHttpClient(), clock).exchangeCode(cloud.authorizationCode());
-            assertThat(Files.getPosixFilePermissions(data.resolve("cloud").resolve("oauth.jwt")).toString())
-                    .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    data.resolve("cloud").resolve("oauth.jwt")))).isEqualTo("rw-------");
             Path progress = data.resolve("cloud").resolve("backfill-" + SERIAL + ".json");
 
             // --- first JVM: killed (SIGKILL) with about 40 weeks done ---
