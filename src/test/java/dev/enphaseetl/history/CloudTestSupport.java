@@ -51,6 +51,16 @@ final class CloudTestSupport {
         return n;
     }
 
+    /** Every reading in one sink's spool, file by file (without keeping them all), without removing anything. */
+    static void forEach(Path spoolRoot, String sink, Consumer<Reading> each) throws IOException {
+        Path dir = spoolRoot.resolve(sink);
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
+                SpoolCodec.decode(Files.readString(f, StandardCharsets.UTF_8)).forEach(each);
+            }
+        }
+    }
+
     /** Every reading in one sink's spool, without removing anything. */
     static List<Reading> read(Path spoolRoot, String sink) throws IOException {
         List<Reading> out = new ArrayList<>();
