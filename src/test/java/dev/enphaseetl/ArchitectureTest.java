@@ -33,9 +33,9 @@ class ArchitectureTest {
             List.of("config", "delivery", "health"),
             List.of("render", "auth"),
             List.of("parse"),
-            List.of("gateway", "spool", "sink.file", "sink.influx", "sink.jdbc"),
+            List.of("gateway", "cloud", "spool", "sink.file", "sink.influx", "sink.jdbc"),
             List.of("sink"),
-            List.of("ledger", "pipeline"),
+            List.of("ledger", "pipeline", "history"),
             List.of("status"),
             List.of("ops", "simulator", "web"),
             List.of("cli"));

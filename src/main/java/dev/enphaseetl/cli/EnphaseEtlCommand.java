@@ -8,5 +8,5 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = EnphaseEtl.NAME, mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Polls Enphase gateways and archives their readings; without a subcommand: run.", subcommands = {
         RunCommand.class, ConvertCommand.class, ValidateCommand.class, SimulateCommand.class,
-        ReplayCommand.class, TokenCommand.class, DoctorCommand.class})
+        ReplayCommand.class, TokenCommand.class, DoctorCommand.class, BackfillCommand.class})
 public class EnphaseEtlCommand {}

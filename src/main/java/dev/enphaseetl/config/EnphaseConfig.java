@@ -154,6 +154,92 @@ public interface EnphaseConfig {
         @WithName("request-timeout")
         @WithDefault("30s")
         Duration requestTimeout();
+
+        // ----- Enlighten Systems API v4: gap filling and history import (docs/cloud.md)
+
+        /** Base URL of the Enlighten Systems API v4. */
+        @WithName("api-url")
+        @WithDefault("https://api.enphaseenergy.com/api/v4")
+        String apiUrl();
+
+        /** OAuth 2 authorization page the owner opens once (authorization-code grant). */
+        @WithName("authorize-url")
+        @WithDefault("https://api.enphaseenergy.com/oauth/authorize")
+        String authorizeUrl();
+
+        /** OAuth 2 token endpoint: the code and every refresh token are exchanged here. */
+        @WithName("oauth-token-url")
+        @WithDefault("https://api.enphaseenergy.com/oauth/token")
+        String oauthTokenUrl();
+
+        /** The redirect URI registered with the application; Enphase's own page shows the code to copy. */
+        @WithName("redirect-uri")
+        @WithDefault("https://api.enphaseenergy.com/oauth/redirect_uri")
+        String redirectUri();
+
+        /** Client id of the application registered on developer-v4.enphase.com. No id: no cloud calls. */
+        @WithName("client-id")
+        Optional<String> clientId();
+
+        /** Client secret of that application (a secret: never logged). */
+        @WithName("client-secret")
+        Optional<String> clientSecret();
+
+        /** API key of that application, sent with every call (a secret: never logged). */
+        @WithName("api-key")
+        Optional<String> apiKey();
+
+        /** Calls per minute the plan allows (free plan: 10). */
+        @WithName("requests-per-minute")
+        @WithDefault("10")
+        int requestsPerMinute();
+
+        /** Calls per calendar month (UTC) the plan allows (free plan: 1000); counted on disk. */
+        @WithName("requests-per-month")
+        @WithDefault("1000")
+        int requestsPerMonth();
+
+        /** Calls of each month the history import leaves for gap filling. */
+        @WithName("fill-reserve")
+        @WithDefault("100")
+        int fillReserve();
+
+        /** A period longer than this without a local reading of a measurement is a gap. */
+        @WithName("gap-threshold")
+        @WithDefault("10m")
+        Duration gapThreshold();
+
+        /** How far back gaps are looked for (and filled) in the archive. */
+        @WithName("gap-window")
+        @WithDefault("7d")
+        Duration gapWindow();
+
+        /** Look for gaps (and fill them with a cloud account) at all: route cloud-round. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Delay after start before the first look for gaps. */
+        @WithName("first-delay")
+        @WithDefault("2m")
+        String firstDelay();
+
+        /** How often gaps are looked for and, with a cloud account, filled. */
+        @WithName("fill-period")
+        @WithDefault("1h")
+        String fillPeriod();
+
+        /** How far back the history import asks for 15-minute telemetry (the API keeps about two years). */
+        @WithName("telemetry-history")
+        @WithDefault("730d")
+        Duration telemetryHistory();
+
+        /** Longest wait after an HTTP 429 without Retry-After (the backoff doubles from one minute up to this). */
+        @WithName("max-backoff")
+        @WithDefault("15m")
+        Duration maxBackoff();
+
+        /** Enlighten system id per gateway serial; a gateway not listed is looked up (retrieve_system_id). */
+        Map<String, String> systems();
     }
 
     interface TokenPolicy {

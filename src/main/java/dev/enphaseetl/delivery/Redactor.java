@@ -21,8 +21,10 @@ public final class Redactor {
         for (String s : secrets) {
             out = out.replace(s, "***");
         }
-        // InfluxDB 1.x credentials may travel as query parameters u= and p=; JDBC URLs may carry password=
-        out = out.replaceAll("([?&](?:p|u|password|user|token)=)[^&\\s\"]*", "$1***");
+        // InfluxDB 1.x credentials may travel as query parameters u= and p=; JDBC URLs may carry password=; OAuth
+        // and the Enlighten API v4 use code=, refresh_token=, access_token=, client_secret= and key=
+        out = out.replaceAll("([?&](?:p|u|password|user|token|key|code|refresh_token|access_token|client_secret)=)"
+                + "[^&\\s\"]*", "$1***");
         // and a URL may carry user:password@
         return out.replaceAll("(//[^/@\\s:]+:)[^@/\\s]+@", "$1***@");
     }

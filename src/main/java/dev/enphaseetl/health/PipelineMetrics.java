@@ -96,6 +96,22 @@ public class PipelineMetrics {
         gauge("enphase_token_days_left", "days until the gateway's token expires", "gateway", gateway).set(days);
     }
 
+    /** Gaps in the archive (docs/cloud.md): count and longest, per gateway; whole days without any reading. */
+    public void archiveGaps(String gateway, long gaps, long longestSeconds, long missingDays) {
+        gauge("enphase_archive_gaps", "periods longer than enphase.cloud.gap-threshold without a local reading",
+                "gateway", gateway).set(gaps);
+        gauge("enphase_archive_longest_gap_seconds", "the longest of those periods", "gateway", gateway)
+                .set(longestSeconds);
+        gauge("enphase_archive_missing_days", "local days without any reading", "gateway", gateway).set(missingDays);
+    }
+
+    /** Calls to the Enlighten API this month (counted on disk) and cloud intervals written since start. */
+    public void cloudCalls(long usedThisMonth, long intervalsWritten) {
+        gauge("enphase_cloud_calls_month", "calls to the Enlighten API this month", "api", "v4").set(usedThisMonth);
+        gauge("enphase_cloud_intervals_written", "cloud intervals written into gaps since start", "api", "v4")
+                .set(intervalsWritten);
+    }
+
     private AtomicLong gauge(String name, String description, String tag, String value) {
         return gauges.computeIfAbsent(name + "|" + value, k -> {
             AtomicLong holder = new AtomicLong();

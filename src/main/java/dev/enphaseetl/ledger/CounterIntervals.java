@@ -41,6 +41,9 @@ final class CounterIntervals {
         void add(LocalDate day, BigDecimal wh);
 
         void flag(LocalDate day, String flag);
+
+        /** The counter's energy of {@code from..to} (epoch seconds) was counted. */
+        default void covered(long from, long to) {}
     }
 
     private final LedgerConfig config;
@@ -91,11 +94,13 @@ final class CounterIntervals {
             }
             if (dayA.equals(dayB)) {
                 target.add(dayA, delta);
+                target.covered(a.time(), b.time());
             } else if (b.time() - a.time() > config.maxCrossDayGap().toSeconds()) {
                 target.flag(dayA, "gap");
                 target.flag(dayB, "gap");
             } else {
                 spread(a.time(), b.time(), delta, dayA, dayB, target);
+                target.covered(a.time(), b.time());
             }
         }
     }

@@ -32,6 +32,12 @@ import dev.enphaseetl.model.Reading;
  * </ul>
  * Intervals that cannot be energy (a counter reset, a switch of the production source, a jump beyond what the
  * system's power allows) are never counted: see {@link CounterIntervals} for the rules and the day flags.
+ * <p>
+ * Cloud data (docs/cloud.md) counts only where the local counters do not: a {@code cloud_interval} (15-minute energy
+ * tagged {@code source=cloud}) adds the part of its energy that falls outside every interval the local counter of
+ * the same quantity covered (before the day's first reading, after its last, across a reset, jump or long gap), and
+ * its day is flagged {@code cloud}; a {@code cloud_day} (daily energy from the history import) stands for a day that
+ * has neither local counters nor cloud intervals of that quantity, flagged {@code cloud-day}.
  * Feed it every reading of the days to compute (for example re-read from the archive): a day's result replaces the
  * stored one.
  */
@@ -50,6 +56,7 @@ public final class DailyLedger {
     /** Sums per local day, in Wh; null until an interval of that counter touches the day. */
     private static final class Acc {
         BigDecimal produced, consumed, meterImport, meterExport, netImport, netExport;
+        BigDecimal cloudProduced, cloudConsumed, cloudImport, cloudExport;
         final Set<String> flags = new TreeSet<>();
     }
 
@@ -57,7 +64,8 @@ public final class DailyLedger {
         Map<String, List<Reading>> byGateway = new TreeMap<>();
         for (Reading r : readings) {
             String gw = r.tag("gateway");
-            if (gw != null && (r.measurement().equals("system") || isNetMeter(r))) {
+            if (gw != null && (r.measurement().equals("system") || isNetMeter(r)
+                    || r.measurement().equals("cloud_interval") || r.measurement().equals("cloud_day"))) {
                 byGateway.computeIfAbsent(gw, k -> new ArrayList<>()).add(r);
             }
         }
@@ -78,33 +86,130 @@ public final class DailyLedger {
         List<Reading> system = readings.stream().filter(r -> r.measurement().equals("system"))
                 .sorted(Comparator.comparingLong(Reading::time)).toList();
 
+        List<long[]> producedSpans = new ArrayList<>();
+        List<long[]> consumedSpans = new ArrayList<>();
+        List<long[]> gridSpans = new ArrayList<>();
         run(points(system, "production_wh_lifetime", "production_source"), true, resets,
-                maxPower(system, "production_w"), days, (a, wh) -> a.produced = plus(a.produced, wh));
+                maxPower(system, "production_w"), days, producedSpans,
+                (a, wh) -> a.produced = plus(a.produced, wh));
         run(points(system, "consumption_wh_lifetime", null), true, resets, maxPower(system, "consumption_w"), days,
-                (a, wh) -> a.consumed = plus(a.consumed, wh));
+                consumedSpans, (a, wh) -> a.consumed = plus(a.consumed, wh));
 
         Map<String, List<Reading>> meters = new TreeMap<>();
         readings.stream().filter(DailyLedger::isNetMeter).sorted(Comparator.comparingLong(Reading::time))
                 .forEach(r -> meters.computeIfAbsent(String.valueOf(r.tag("eid")), k -> new ArrayList<>()).add(r));
         for (List<Reading> meter : meters.values()) {
             BigDecimal meterPower = maxPower(meter, "active_power_w");
-            run(points(meter, "energy_delivered_wh", null), true, resets, meterPower, days,
+            run(points(meter, "energy_delivered_wh", null), true, resets, meterPower, days, gridSpans,
                     (a, wh) -> a.meterImport = plus(a.meterImport, wh));
-            run(points(meter, "energy_received_wh", null), true, resets, meterPower, days,
+            run(points(meter, "energy_received_wh", null), true, resets, meterPower, days, gridSpans,
                     (a, wh) -> a.meterExport = plus(a.meterExport, wh));
         }
-        run(points(system, "net_wh_lifetime", null), false, resets, maxPower(system, "net_w"), days, (a, wh) -> {
-            a.netImport = plus(a.netImport, wh.max(BigDecimal.ZERO));
-            a.netExport = plus(a.netExport, wh.negate().max(BigDecimal.ZERO));
-        });
+        run(points(system, "net_wh_lifetime", null), false, resets, maxPower(system, "net_w"), days, gridSpans,
+                (a, wh) -> {
+                    a.netImport = plus(a.netImport, wh.max(BigDecimal.ZERO));
+                    a.netExport = plus(a.netExport, wh.negate().max(BigDecimal.ZERO));
+                });
+        boolean meterGrid = !meters.isEmpty();
+        Set<LocalDate> cloudCounted = new HashSet<>();
+        for (Reading r : readings) {
+            if (!r.measurement().equals("cloud_interval") || r.field("energy_wh") == null) {
+                continue;
+            }
+            long end = r.time();
+            long start = end - Math.round(r.field("duration_s") == null ? 900 : r.field("duration_s"));
+            String kind = String.valueOf(r.tag("kind"));
+            List<long[]> spans = switch (kind) {
+                case "production" -> producedSpans;
+                case "consumption" -> consumedSpans;
+                case "import", "export" -> gridSpans;
+                default -> null;
+            };
+            if (spans == null || end <= start) {
+                continue;
+            }
+            long uncovered = uncovered(start, end, spans);
+            if (uncovered <= 0) {
+                continue;
+            }
+            BigDecimal wh = new BigDecimal(Double.toString(r.field("energy_wh")))
+                    .multiply(BigDecimal.valueOf(uncovered)).divide(BigDecimal.valueOf(end - start),
+                            MathContext.DECIMAL64);
+            LocalDate day = intervals.day(end - 1);
+            Acc a = days.computeIfAbsent(day, k -> new Acc());
+            switch (kind) {
+                case "production" -> a.cloudProduced = plus(a.cloudProduced, wh);
+                case "consumption" -> a.cloudConsumed = plus(a.cloudConsumed, wh);
+                case "import" -> a.cloudImport = plus(a.cloudImport, wh);
+                default -> a.cloudExport = plus(a.cloudExport, wh);
+            }
+            cloudCounted.add(day);
+        }
+        for (Reading r : readings) {
+            if (!r.measurement().equals("cloud_day")) {
+                continue;
+            }
+            LocalDate day = intervals.day(r.time());
+            Acc a = days.computeIfAbsent(day, k -> new Acc());
+            Double p = r.field("production_wh");
+            Double c = r.field("consumption_wh");
+            if (p != null && a.produced == null && a.cloudProduced == null) {
+                a.cloudProduced = new BigDecimal(Double.toString(p));
+                a.flags.add("cloud-day");
+            }
+            if (c != null && a.consumed == null && a.cloudConsumed == null) {
+                a.cloudConsumed = new BigDecimal(Double.toString(c));
+                a.flags.add("cloud-day");
+            }
+        }
+        for (Map.Entry<LocalDate, Acc> e : days.entrySet()) {
+            Acc a = e.getValue();
+            if (cloudCounted.contains(e.getKey())) {
+                a.flags.add("cloud");
+            }
+            a.produced = plusNullable(a.produced, a.cloudProduced);
+            a.consumed = plusNullable(a.consumed, a.cloudConsumed);
+            if (meterGrid || a.meterImport != null || a.meterExport != null) {
+                a.meterImport = plusNullable(a.meterImport, a.cloudImport);
+                a.meterExport = plusNullable(a.meterExport, a.cloudExport);
+            } else {
+                a.netImport = plusNullable(a.netImport, a.cloudImport);
+                a.netExport = plusNullable(a.netExport, a.cloudExport);
+            }
+        }
 
         List<LedgerDay> out = new ArrayList<>();
         days.forEach((day, a) -> out.add(toDay(gateway, day, a)));
         return out;
     }
 
+    /** Seconds of {@code start..end} outside every span. */
+    static long uncovered(long start, long end, List<long[]> spans) {
+        List<long[]> hits = new ArrayList<>();
+        for (long[] s : spans) {
+            if (s[0] < end && s[1] > start) {
+                hits.add(new long[]{Math.max(s[0], start), Math.min(s[1], end)});
+            }
+        }
+        hits.sort(Comparator.comparingLong(x -> x[0]));
+        long covered = 0;
+        long reach = start;
+        for (long[] h : hits) {
+            long from = Math.max(h[0], reach);
+            if (h[1] > from) {
+                covered += h[1] - from;
+                reach = h[1];
+            }
+        }
+        return (end - start) - covered;
+    }
+
+    private static BigDecimal plusNullable(BigDecimal a, BigDecimal b) {
+        return b == null ? a : plus(a, b);
+    }
+
     private void run(List<CounterIntervals.Point> points, boolean monotonic, Set<Long> resets, BigDecimal maxPowerW,
-            Map<LocalDate, Acc> days, BiConsumer<Acc, BigDecimal> add) {
+            Map<LocalDate, Acc> days, List<long[]> spans, BiConsumer<Acc, BigDecimal> add) {
         Function<LocalDate, Acc> acc = d -> days.computeIfAbsent(d, k -> new Acc());
         intervals.split(points, monotonic, resets, maxPowerW, new CounterIntervals.Target() {
             @Override
@@ -115,6 +220,11 @@ public final class DailyLedger {
             @Override
             public void flag(LocalDate day, String flag) {
                 acc.apply(day).flags.add(flag);
+            }
+
+            @Override
+            public void covered(long from, long to) {
+                spans.add(new long[]{from, to});
             }
         });
     }

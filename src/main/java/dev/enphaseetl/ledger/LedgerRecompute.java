@@ -41,6 +41,8 @@ public class LedgerRecompute {
         long to = last.plusDays(1).atStartOfDay(config.zone()).toEpochSecond() + margin + 1;
         List<Reading> readings = new ArrayList<>(archive.read("system", from, to));
         readings.addAll(archive.read("meter", from, to));
+        readings.addAll(archive.read("cloud_interval", from, to));
+        readings.addAll(archive.read("cloud_day", from, to));
         List<LedgerDay> days = new DailyLedger(config).compute(readings).stream()
                 .filter(d -> !d.day().isBefore(first) && !d.day().isAfter(last)).toList();
         if (csv != null) {

@@ -198,6 +198,23 @@ public final class Schema {
                         new Column("acb_soc_pct", "%", "AC battery state of charge (ACB_agg_soc)"),
                         new Column("acb_energy_wh", "Wh", "AC battery energy (ACB_agg_energy)"),
                         new Column("backup_soc_pct", "%", "configured backup reserve (configured_backup_soc)"))));
+        register(new Measurement("cloud_interval",
+                "energy of one interval from Enphase's cloud (Enlighten Systems API v4 telemetry, docs/cloud.md), written"
+                        + " only where the local archive has a gap; timestamp is the interval's end (end_at)",
+                List.of(GATEWAY, new Column("source", "", "always cloud: the value did not come from the gateway"),
+                        new Column("kind", "", "production, consumption, import or export")),
+                List.of(new Column("energy_wh", "Wh",
+                        "energy of the interval (enwh, wh_del, wh_imported, wh_exported)"),
+                        new Column("power_w", "W", "mean power of the interval (energy_wh / duration)"),
+                        new Column("duration_s", "s", "length of the interval (900 for 15-minute telemetry)"),
+                        new Column("devices_reporting", "", "devices that had reported the interval when it was"
+                                + " fetched, when the API tells"))));
+        register(new Measurement("cloud_day",
+                "daily energy from Enphase's cloud since the system's start (v4 energy_lifetime and"
+                        + " consumption_lifetime, docs/cloud.md); timestamp is the start of the system's local day",
+                List.of(GATEWAY, new Column("source", "", "always cloud")),
+                List.of(new Column("production_wh", "Wh", "energy produced that day"),
+                        new Column("consumption_wh", "Wh", "energy consumed that day, when the system meters it"))));
     }
 
     private Schema() {}

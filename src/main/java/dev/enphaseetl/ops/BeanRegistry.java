@@ -46,6 +46,7 @@ public final class BeanRegistry {
             Map.entry("render", "dev.enphaseetl.render.RenderSteps"),
             Map.entry("spool", "dev.enphaseetl.spool.Spool"),
             Map.entry("ledgerUpdate", "dev.enphaseetl.ledger.LedgerUpdate"),
+            Map.entry("cloudRound", "dev.enphaseetl.history.CloudRound"),
             Map.entry("statusLine", "dev.enphaseetl.status.StatusLine"),
             Map.entry("inboxImport", "dev.enphaseetl.pipeline.InboxImport"),
             Map.entry("inboxOrder", "dev.enphaseetl.pipeline.InboxImport$Order"),

@@ -21,6 +21,7 @@ import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.health.GatewayActivity;
 import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.health.SinkStatus;
+import dev.enphaseetl.history.CloudRound;
 import dev.enphaseetl.pipeline.PollProblems;
 import dev.enphaseetl.pipeline.StaleEndpoints;
 import dev.enphaseetl.spool.SinkSwitches;
@@ -58,6 +59,8 @@ public class StatusLine {
     EnphaseConfig config;
     @Inject
     StaleEndpoints stale;
+    @Inject
+    CloudRound cloud;
 
     /** {@code stale: <gateway> <endpoint> <age>, ...} when endpoints answer but their data stands still. */
     public static Optional<String> staleSegment(List<StaleEndpoints.Stale> stale) {
@@ -100,6 +103,7 @@ public class StatusLine {
         line.add("dead letters since start: " + metrics.pollDeadLetters() + " payloads, "
                 + metrics.sinkDeadLetteredReadings() + " readings");
         staleSegment(stale.stale()).ifPresent(line::add);
+        cloud.statusSegment().ifPresent(line::add);
         for (TokenStatus t : tokens.statuses()) {
             t.daysLeft().ifPresent(d -> metrics.tokenDaysLeft(t.gatewayId(), d));
         }

@@ -1,0 +1,141 @@
+package dev.enphaseetl.history;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
+
+import dev.enphaseetl.cloud.CloudException;
+import dev.enphaseetl.cloud.CloudSettings;
+import dev.enphaseetl.cloud.CloudTelemetry;
+import dev.enphaseetl.cloud.EnlightenApi;
+import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.PipelineMetrics;
+import dev.enphaseetl.health.ProblemLog;
+import dev.enphaseetl.sink.JdbcDelivery;
+import dev.enphaseetl.spool.SinkSwitches;
+import dev.enphaseetl.spool.Spool;
+
+/**
+ * Route step of the cloud round ({@code routes/45-cloud.camel.yaml}, every {@code enphase.cloud.fill-period}): looks
+ * for gaps in the SQL archive (always, also without a cloud account: metrics and the status line report them) and,
+ * when the Enlighten API is configured and authorized, fills the gaps of the last {@code enphase.cloud.gap-window}
+ * from the cloud. Problems are logged once when they start and once when they end.
+ */
+@ApplicationScoped
+@Named("cloudRound")
+public class CloudRound {
+
+    private static final Logger LOG = Logger.getLogger("dev.enphaseetl.cloud");
+
+    private final EnphaseConfig config;
+    private final JdbcDelivery jdbc;
+    private final SinkSwitches switches;
+    private final Spool spool;
+    private final PipelineMetrics metrics;
+    private final ProblemLog problems = new ProblemLog(LOG);
+    private final AtomicLong written = new AtomicLong();
+    private volatile GapFinder.Report last;
+    private EnlightenApi api;
+
+    @Inject
+    public CloudRound(EnphaseConfig config, JdbcDelivery jdbc, SinkSwitches switches, Spool spool,
+            PipelineMetrics metrics) {
+        this.config = config;
+        this.jdbc = jdbc;
+        this.switches = switches;
+        this.spool = spool;
+        this.metrics = metrics;
+    }
+
+    /** The last look at the archive, if one was made. */
+    public Optional<GapFinder.Report> lastReport() {
+        return Optional.ofNullable(last);
+    }
+
+    /** Calls this month, or empty without a cloud account. */
+    public Optional<Integer> callsThisMonth() {
+        return api == null ? Optional.empty() : Optional.of(api.budget().usedThisMonth());
+    }
+
+    /** The status line's segment: gaps per gateway and the cloud calls, empty when there is nothing to tell. */
+    public Optional<String> statusSegment() {
+        GapFinder.Report r = last;
+        if (r == null) {
+            return Optional.empty();
+        }
+        StringJoiner j = new StringJoiner(", ");
+        Map<String, Duration> longest = r.longest();
+        longest.forEach((gw, d) -> j.add(gw + " " + r.of(gw).size() + " (longest " + d.toMinutes() + " min)"));
+        r.missingDays().forEach((gw, days) -> j.add(gw + " " + days.size() + " days missing"));
+        String calls = callsThisMonth().map(c -> "; cloud calls this month " + c + "/"
+                + config.cloud().requestsPerMonth()).orElse("");
+        return j.length() == 0 && calls.isEmpty()
+                ? Optional.empty()
+                : Optional.of("gaps: "
+                        + (j.length() == 0 ? "none" : j.toString()) + calls);
+    }
+
+    public synchronized int tick() {
+        if (!switches.isEnabled("jdbc")) {
+            problems.problem("archive", "archive", Logger.Level.INFO, "Gaps are looked for in the SQL archive, and"
+                    + " the jdbc sink is off: no gap report (switch enphase.sink.jdbc.enabled on)");
+            return 0;
+        }
+        EnphaseConfig.Cloud c = config.cloud();
+        ZoneId zone = ZoneId.of(config.ledger().zone());
+        Instant now = Clock.systemUTC().instant();
+        GapFinder.Report report = new GapFinder(c.gapThreshold(), zone).find(jdbc.sink(), now.minus(c.gapWindow()),
+                now);
+        last = report;
+        report.longest().forEach((gw, d) -> metrics.archiveGaps(gw, report.of(gw).size(), d.toSeconds(),
+                report.missingDays().getOrDefault(gw, List.of()).size()));
+        CloudSettings settings = CloudSettings.from(config);
+        if (!settings.configured()) {
+            return 0;
+        }
+        if (api == null) {
+            api = EnlightenApi.create(settings, Clock.systemUTC());
+        }
+        if (!api.tokens().authorized()) {
+            problems.problem("auth", "auth", Logger.Level.WARN, "Gaps are not filled from the cloud: the Enlighten"
+                    + " API is configured but not authorized; run enphase-etl backfill --authorize once");
+            return 0;
+        }
+        try {
+            GapFiller.Result r = new GapFiller(new CloudTelemetry(api, c.systems()), spool).fill(report.gaps(),
+                    jdbc.sink());
+            written.addAndGet(r.intervalsWritten());
+            metrics.cloudCalls(api.budget().usedThisMonth(), written.get());
+            if (r.intervalsWritten() > 0) {
+                LOG.infof("cloud: %d intervals written into %d gaps (%d complete) with %d calls; %d of %d calls"
+                        + " used this month", r.intervalsWritten(), r.gapsSeen(), r.gapsComplete(), r.calls(),
+                        api.budget().usedThisMonth(), api.budget().perMonth());
+            }
+            problems.ok("quota", "Gaps are filled from the cloud again");
+            problems.ok("fail", "The Enlighten API answers again");
+            problems.ok("spool", "Cloud intervals are spooled again");
+            return r.intervalsWritten();
+        } catch (CloudException.QuotaExhausted e) {
+            problems.problem("quota", "quota", Logger.Level.WARN, "Gaps are not filled: " + e.getMessage());
+        } catch (CloudException e) {
+            problems.problem("fail", "fail", Logger.Level.WARN, "Gaps are not filled from the cloud: "
+                    + e.getMessage() + " (retried next round)");
+        } catch (java.io.IOException e) {
+            problems.problem("spool", "spool", Logger.Level.WARN, "Cloud intervals cannot be spooled: "
+                    + e.getMessage() + " (retried next round)");
+        }
+        return 0;
+    }
+}
