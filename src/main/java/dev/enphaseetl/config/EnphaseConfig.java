@@ -267,7 +267,11 @@ public interface EnphaseConfig {
     }
 
     interface Poll {
-        /** Polls run at once, over all gateways and endpoints. */
+        /**
+         * Step threads of the polls: they read tokens, parse and spool answers. A request in flight holds none of them
+         * (the HTTP client is non-blocking), so this does not bound the polls in flight and need not grow with the
+         * fleet.
+         */
         @WithDefault("8")
         int threads();
 
