@@ -25,6 +25,13 @@ public interface EnphaseConfig {
     /** The gateways to poll. None configured: the built-in simulator is started and polled. */
     Optional<List<Gateway>> gateways();
 
+    /**
+     * A gateway list file (CSV with a header row, or YAML) of any size, polled as well as {@link #gateways()}: for
+     * fleets too large for the configuration file. See docs/configuration.md#large-fleets.
+     */
+    @WithName("gateways-file")
+    Optional<String> gatewaysFile();
+
     Http http();
 
     Simulator simulator();
