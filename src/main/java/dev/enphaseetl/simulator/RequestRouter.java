@@ -57,6 +57,16 @@ final class RequestRouter implements Handler<HttpServerRequest> {
             send(req, SimResponse.notFound());
             return;
         }
+        VirtualGateway counted = gw;
+        counted.requestStarted();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                counted.requestEnded();
+            }
+        };
+        req.response().endHandler(v -> end.run());
+        req.connection().closeHandler(v -> end.run());
         Hostile mode = gw.hostile();
         if (mode != Hostile.NONE) {
             hostile.answer(req, mode);
