@@ -72,6 +72,9 @@ public class GatewayFetcher {
     private final SchemeFallback fallback = new SchemeFallback();
     private final LiveStream live;
     private final ExecutorService steps;
+    /** Records how late a poll's request started after its tick. */
+    private java.util.function.Consumer<Duration> lateness = d -> {
+    };
 
     @Inject
     public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
@@ -82,6 +85,7 @@ public class GatewayFetcher {
                 metrics::pollDuration, new LiveStream(config.live().stream(), config.live().streamRenew(),
                         Clock.systemUTC()),
                 config.poll().threads());
+        this.lateness = metrics::pollLateness;
     }
 
     /**
@@ -152,6 +156,7 @@ public class GatewayFetcher {
         CompletableFuture<Fetched> done = new CompletableFuture<>();
         try {
             steps.execute(() -> {
+                lateness.accept(Duration.ofNanos(Math.max(0, System.nanoTime() - task.dueNanos())));
                 CompletableFuture<Fetched> f;
                 try {
                     f = fetchAsync(task);
