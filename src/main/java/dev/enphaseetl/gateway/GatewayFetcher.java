@@ -154,6 +154,47 @@ public class GatewayFetcher {
      */
     public CompletableFuture<Fetched> poll(PollTask task) {
         CompletableFuture<Fetched> done = new CompletableFuture<>();
+        String id = task.gateway().id();
+        Long last = lastAnswer.get(id);
+        boolean cold = last == null || System.nanoTime() - last > WARM_NANOS;
+        Runnable start = () -> start(task, done, cold);
+        if (!cold) {
+            start.run();
+        } else if (connecting.tryAcquire()) {
+            start.run();
+        } else {
+            waitingToConnect.add(start);
+            startWaiting();
+        }
+        return done;
+    }
+
+    /**
+     * Polls of gateways without a kept-alive connection (at start, after an outage) open one: a TLS handshake, the
+     * CPU-heavy part of a poll. At most {@link #CONNECTING} of them run at once, the others wait their turn in order,
+     * so that a fleet of thousands starting together is not a burst of thousands of handshakes timing out each other.
+     * Polls over a kept-alive connection never wait here.
+     */
+    static final int CONNECTING = 64;
+    /** A gateway answered this recently: its connection is most likely still kept alive. */
+    private static final long WARM_NANOS = TimeUnit.SECONDS.toNanos(GatewayHttpClient.IDLE.toSeconds() - 10);
+    private final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING);
+    private final java.util.Queue<Runnable> waitingToConnect = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When each gateway last answered ({@link System#nanoTime()}). */
+    private final Map<String, Long> lastAnswer = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void startWaiting() {
+        while (!waitingToConnect.isEmpty() && connecting.tryAcquire()) {
+            Runnable next = waitingToConnect.poll();
+            if (next == null) {
+                connecting.release();
+                return;
+            }
+            next.run();
+        }
+    }
+
+    private void start(PollTask task, CompletableFuture<Fetched> done, boolean holdsPermit) {
         try {
             steps.execute(() -> {
                 lateness.accept(Duration.ofNanos(Math.max(0, System.nanoTime() - task.dueNanos())));
@@ -161,15 +202,29 @@ public class GatewayFetcher {
                 try {
                     f = fetchAsync(task);
                 } catch (RuntimeException e) {
+                    ended(task, holdsPermit, false);
                     done.completeExceptionally(e);
                     return;
                 }
-                f.whenComplete((fetched, error) -> handOver(done, fetched, error));
+                f.whenComplete((fetched, error) -> {
+                    ended(task, holdsPermit, error == null);
+                    handOver(done, fetched, error);
+                });
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            ended(task, holdsPermit, false);
             done.completeExceptionally(e);
         }
-        return done;
+    }
+
+    private void ended(PollTask task, boolean holdsPermit, boolean answered) {
+        if (answered) {
+            lastAnswer.put(task.gateway().id(), System.nanoTime());
+        }
+        if (holdsPermit) {
+            connecting.release();
+            startWaiting();
+        }
     }
 
     private void handOver(CompletableFuture<Fetched> done, Fetched fetched, Throwable error) {

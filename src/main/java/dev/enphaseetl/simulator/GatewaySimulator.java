@@ -80,26 +80,11 @@ public final class GatewaySimulator implements AutoCloseable {
             return ports;
         }
         vertx = Vertx.vertx();
+        if (config.addressPerGateway()) {
+            return startAddressPerGateway();
+        }
         HttpServerOptions tls = new HttpServerOptions().setSsl(true).setKeyCertOptions(new PfxOptions()
                 .setValue(Buffer.buffer(certificate.pkcs12())).setPassword(SelfSignedCertificate.storePassword()));
-        if (config.addressPerGateway()) {
-            // the first gateway's listeners pick the ports (0 = any free one); the others take the same ones
-            int http = -1;
-            int https = -1;
-            for (int i = 0; i < gateways.size(); i++) {
-                RequestRouter router = new RequestRouter(vertx, bySerial, gateways.get(i), config.clock(),
-                        config.latencyMs());
-                String address = SimulatorConfig.address(i);
-                if (config.httpPort() >= 0) {
-                    http = listen(new HttpServerOptions(), address, i == 0 ? config.httpPort() : http, router);
-                }
-                if (config.httpsPort() >= 0) {
-                    https = listen(new HttpServerOptions(tls), address, i == 0 ? config.httpsPort() : https, router);
-                }
-            }
-            ports = new Ports(http, https);
-            return ports;
-        }
         RequestRouter router = new RequestRouter(vertx, bySerial, gateways.get(0), config.clock(),
                 config.latencyMs());
         int http = config.httpPort() < 0
@@ -109,6 +94,66 @@ public final class GatewaySimulator implements AutoCloseable {
         int https = config.httpsPort() < 0 ? -1 : listen(tls, config.host(), config.httpsPort(), router);
         ports = new Ports(http, https);
         return ports;
+    }
+
+    /**
+     * Gateway i at the root of its own loopback address: the first gateway's listeners pick the ports (0 = any free
+     * one), the others take the same ones, all listening at once, with one key manager shared by every TLS listener
+     * (no key store decoded per address), so that thousands of addresses are up in seconds.
+     */
+    private Ports startAddressPerGateway() {
+        HttpServerOptions tls;
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(new java.io.ByteArrayInputStream(certificate.pkcs12()), SelfSignedCertificate.storePassword()
+                    .toCharArray());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, SelfSignedCertificate.storePassword().toCharArray());
+            tls = new HttpServerOptions().setSsl(true).setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(kmf));
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot load the simulator's certificate", e);
+        }
+        int http = config.httpPort() < 0
+                ? -1
+                : listen(new HttpServerOptions(), SimulatorConfig.address(0),
+                        config.httpPort(), new RequestRouter(vertx, bySerial, gateways.get(0), config.clock(),
+                                config.latencyMs()));
+        int https = config.httpsPort() < 0
+                ? -1
+                : listen(new HttpServerOptions(tls), SimulatorConfig.address(0),
+                        config.httpsPort(), new RequestRouter(vertx, bySerial, gateways.get(0), config.clock(),
+                                config.latencyMs()));
+        List<io.vertx.core.Future<HttpServer>> listening = new ArrayList<>();
+        for (int i = 1; i < gateways.size(); i++) {
+            RequestRouter router = new RequestRouter(vertx, bySerial, gateways.get(i), config.clock(),
+                    config.latencyMs());
+            String address = SimulatorConfig.address(i);
+            if (http >= 0) {
+                listening.add(listenLater(new HttpServerOptions(), address, http, router));
+            }
+            if (https >= 0) {
+                listening.add(listenLater(new HttpServerOptions(tls), address, https, router));
+            }
+        }
+        try {
+            io.vertx.core.Future.all(listening).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on the gateways' addresses", e);
+        }
+        ports = new Ports(http, https);
+        return ports;
+    }
+
+    private io.vertx.core.Future<HttpServer> listenLater(HttpServerOptions options, String host, int port,
+            RequestRouter router) {
+        HttpServer server = vertx.createHttpServer(options.setHost(host).setPort(port)).requestHandler(router);
+        synchronized (servers) {
+            servers.add(server);
+        }
+        return server.listen();
     }
 
     private int listen(HttpServerOptions options, String host, int port, RequestRouter router) {
