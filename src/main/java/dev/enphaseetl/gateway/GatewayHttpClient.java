@@ -120,6 +120,19 @@ final class GatewayHttpClient implements Closeable {
     private static final int RETRIES = 1;
     private static final TimeValue RETRY_AFTER = TimeValue.ofSeconds(1);
 
+    /**
+     * HttpClient's default retry (once, after a second, for idempotent requests), which also retries a request whose
+     * kept-alive connection the gateway closed meanwhile: the async client reports that as a closed connection, the
+     * classic one as no answer.
+     */
+    private static final class StaleConnectionRetry extends DefaultHttpRequestRetryStrategy {
+        StaleConnectionRetry() {
+            super(RETRIES, RETRY_AFTER, List.of(java.io.InterruptedIOException.class, UnknownHostException.class,
+                    ConnectException.class, java.net.NoRouteToHostException.class, SSLException.class),
+                    List.of(429, 503));
+        }
+    }
+
     private final Function<String, Optional<String>> serials;
     private final SSLContext ssl;
     private final Timeout connectTimeout;
@@ -178,7 +191,7 @@ final class GatewayHttpClient implements Closeable {
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build())
                 .disableCookieManagement()
                 .evictIdleConnections(IDLE)
-                .setRetryStrategy(new DefaultHttpRequestRetryStrategy(RETRIES, RETRY_AFTER))
+                .setRetryStrategy(new StaleConnectionRetry())
                 .build();
         c.start();
         return c;
