@@ -132,6 +132,12 @@ public final class FleetBenchmark {
             }
             double failed = sum(m1, "enphase_polls_total", "outcome=\"failed\"")
                     - sum(m0, "enphase_polls_total", "outcome=\"failed\"");
+            double fetches = sum(m1, "enphase_poll_duration_seconds_count")
+                    - sum(m0, "enphase_poll_duration_seconds_count");
+            double fetchTime = sum(m1, "enphase_poll_duration_seconds_sum")
+                    - sum(m0, "enphase_poll_duration_seconds_sum");
+            System.out.printf("N=%d: mean fetch %.2f s over %.0f fetches (answer latency %d ms)%n", gateways,
+                    fetches == 0 ? 0 : fetchTime / fetches, fetches, latency);
             double p50 = sum(m1, "enphase_poll_lateness_seconds", "quantile=\"0.5\"");
             double p99 = sum(m1, "enphase_poll_lateness_seconds", "quantile=\"0.99\"");
             System.out.printf("N=%d: due %.0f, answered %.0f, failed %.0f, lost %.0f; lateness p50 %.2f s, p99 %.2f s;"
