@@ -42,6 +42,12 @@ public class SimulateCommand implements Callable<Integer> {
     boolean noDigest;
     @Option(names = "--pem", paramLabel = "FILE", description = "Write the HTTPS certificate (PEM) to this file.")
     Path pem;
+    @Option(names = "--latency", paramLabel = "MS", description = "Every gateway answers after this many ms.")
+    Long latency;
+    @Option(names = "--address-per-gateway", description = "Each gateway at its own loopback address (127.1.0.1, ...).")
+    boolean addressPerGateway;
+    @Option(names = "--write-gateways-file", paramLabel = "FILE", description = "Write the gateways as a CSV list for enphase.gateways-file.")
+    Path gatewaysFile;
 
     @Override
     public Integer call() throws Exception {
@@ -59,6 +65,11 @@ public class SimulateCommand implements Callable<Integer> {
         add(args, "--speed", speed);
         add(args, "--token", token);
         add(args, "--pem", pem);
+        add(args, "--latency", latency);
+        add(args, "--write-gateways-file", gatewaysFile);
+        if (addressPerGateway) {
+            args.add("--address-per-gateway");
+        }
         if (noDigest) {
             args.add("--no-digest");
         }

@@ -25,6 +25,13 @@ public interface EnphaseConfig {
     /** The gateways to poll. None configured: the built-in simulator is started and polled. */
     Optional<List<Gateway>> gateways();
 
+    /**
+     * A gateway list file (CSV with a header row, or YAML) of any size, polled as well as {@link #gateways()}: for
+     * fleets too large for the configuration file. See docs/configuration.md#large-fleets.
+     */
+    @WithName("gateways-file")
+    Optional<String> gatewaysFile();
+
     Http http();
 
     Simulator simulator();
@@ -353,7 +360,11 @@ public interface EnphaseConfig {
     }
 
     interface Poll {
-        /** Polls run at once, over all gateways and endpoints. */
+        /**
+         * Step threads of the polls: they read tokens, parse and spool answers. A request in flight holds none of them
+         * (the HTTP client is non-blocking), so this does not bound the polls in flight and need not grow with the
+         * fleet.
+         */
         @WithDefault("8")
         int threads();
 

@@ -7,6 +7,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -15,11 +24,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.enphaseetl.auth.GatewayTokens;
@@ -36,6 +44,12 @@ import dev.enphaseetl.parse.Endpoint;
  * {@link SchemeFallback}).
  *
  * <p>
+ * Non-blocking: {@link #fetchAsync} returns at once and holds no thread while the gateway takes its time (the HTTP
+ * client's few I/O threads serve every request in flight). Steps that may block (a token renewal, parsing and
+ * spooling by the caller) run on {@link #steps()}, a small pool of {@code enphase.poll.threads} threads that never
+ * waits for a gateway.
+ *
+ * <p>
  * Errors become a {@link GatewayException} whose message names gateway, endpoint and reason and never a secret.
  */
 @ApplicationScoped
@@ -46,6 +60,7 @@ public class GatewayFetcher {
     /** The defaults of {@code enphase.http.max-answer-bytes} and {@code enphase.http.request-deadline}. */
     static final long DEFAULT_MAX_ANSWER_BYTES = 4L * 1024 * 1024;
     static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(60);
+    private static final int DEFAULT_STEP_THREADS = 4;
 
     private final TrustOnFirstUse trust;
     private final TokenManager tokens;
@@ -56,6 +71,10 @@ public class GatewayFetcher {
     private final GatewaySessions sessions;
     private final SchemeFallback fallback = new SchemeFallback();
     private final LiveStream live;
+    private final ExecutorService steps;
+    /** Records how late a poll's request started after its tick. */
+    private java.util.function.Consumer<Duration> lateness = d -> {
+    };
 
     @Inject
     public GatewayFetcher(EnphaseConfig config, GatewayTokens tokens, GatewayStates states, PipelineMetrics metrics) {
@@ -64,7 +83,9 @@ public class GatewayFetcher {
                 Timeout.of(config.http().connectTimeout()), Timeout.of(config.http().responseTimeout()),
                 new GatewayHttpClient.Limits(config.http().maxAnswerBytes(), config.http().requestDeadline()),
                 metrics::pollDuration, new LiveStream(config.live().stream(), config.live().streamRenew(),
-                        Clock.systemUTC()));
+                        Clock.systemUTC()),
+                config.poll().threads());
+        this.lateness = metrics::pollLateness;
     }
 
     /**
@@ -81,7 +102,7 @@ public class GatewayFetcher {
             Timeout connectTimeout, Timeout responseTimeout, LiveStream live) {
         this(trust, tokens, serials, connectTimeout, responseTimeout,
                 new GatewayHttpClient.Limits(DEFAULT_MAX_ANSWER_BYTES, DEFAULT_REQUEST_DEADLINE), (endpoint, took) -> {
-                }, live);
+                }, live, DEFAULT_STEP_THREADS);
     }
 
     /**
@@ -92,13 +113,14 @@ public class GatewayFetcher {
             Timeout connectTimeout, Timeout responseTimeout, long maxAnswerBytes, Duration deadline) {
         this(trust, tokens, serials, connectTimeout, responseTimeout,
                 new GatewayHttpClient.Limits(maxAnswerBytes, deadline), (endpoint, took) -> {
-                }, LiveStream.off());
+                }, LiveStream.off(), DEFAULT_STEP_THREADS);
     }
 
     private GatewayFetcher(TrustOnFirstUse trust, TokenManager tokens, Function<String, Optional<String>> serials,
             Timeout connectTimeout, Timeout responseTimeout, GatewayHttpClient.Limits limits,
-            BiConsumer<String, Duration> pollDurations, LiveStream live) {
+            BiConsumer<String, Duration> pollDurations, LiveStream live, int stepThreads) {
         this.live = live;
+        this.steps = stepPool(stepThreads);
         this.trust = trust;
         this.tokens = tokens;
         this.serials = serials;
@@ -107,54 +129,220 @@ public class GatewayFetcher {
         this.sessions = new GatewaySessions(http);
     }
 
+    /** The pool for steps that may block (token renewal; the caller's parsing and spooling). */
+    public ExecutorService steps() {
+        return steps;
+    }
+
+    private static ExecutorService stepPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "poll-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     /**
-     * Fetches the task's endpoint (see {@link #fetchOnce}); for {@code /ivp/livedata/status} of a gateway with a
-     * token, first enables the gateway's live stream when {@link LiveStream} says so, and when the answer shows that
-     * the stream lapsed meanwhile, enables it and asks once more. One request at a time, as the poll's.
+     * The poll of routes/20: {@link #fetchAsync} started on {@link #steps()} (reading the token may block while it is
+     * renewed) and completed there, with the plain {@link GatewayException} on failure, so that the route's next steps
+     * (parsing, spooling) run on a step thread, never on an I/O thread and never on the poll queue's consumer. Camel
+     * takes a returned {@code CompletionStage} asynchronously: no thread waits for the gateway.
      */
+    public CompletableFuture<Fetched> poll(PollTask task) {
+        CompletableFuture<Fetched> done = new CompletableFuture<>();
+        String id = task.gateway().id();
+        Long last = lastAnswer.get(id);
+        boolean cold = last == null || System.nanoTime() - last > WARM_NANOS;
+        Runnable start = () -> start(task, done, cold);
+        if (!cold) {
+            start.run();
+        } else if (connecting.tryAcquire()) {
+            start.run();
+        } else {
+            waitingToConnect.add(start);
+            startWaiting();
+        }
+        return done;
+    }
+
+    /**
+     * Polls of gateways without a kept-alive connection (at start, after an outage) open one: a TLS handshake, the
+     * CPU-heavy part of a poll. At most {@link #CONNECTING} of them run at once, the others wait their turn in order,
+     * so that a fleet of thousands starting together is not a burst of thousands of handshakes timing out each other.
+     * Polls over a kept-alive connection never wait here.
+     */
+    static final int CONNECTING = 64;
+    /** A gateway answered this recently: its connection is most likely still kept alive. */
+    private static final long WARM_NANOS = TimeUnit.SECONDS.toNanos(GatewayHttpClient.IDLE.toSeconds() - 10);
+    private final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING);
+    private final java.util.Queue<Runnable> waitingToConnect = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When each gateway last answered ({@link System#nanoTime()}). */
+    private final Map<String, Long> lastAnswer = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void startWaiting() {
+        while (!waitingToConnect.isEmpty() && connecting.tryAcquire()) {
+            Runnable next = waitingToConnect.poll();
+            if (next == null) {
+                connecting.release();
+                return;
+            }
+            next.run();
+        }
+    }
+
+    private void start(PollTask task, CompletableFuture<Fetched> done, boolean holdsPermit) {
+        try {
+            steps.execute(() -> {
+                lateness.accept(Duration.ofNanos(Math.max(0, System.nanoTime() - task.dueNanos())));
+                CompletableFuture<Fetched> f;
+                try {
+                    f = fetchAsync(task);
+                } catch (RuntimeException e) {
+                    ended(task, holdsPermit, false);
+                    done.completeExceptionally(e);
+                    return;
+                }
+                f.whenComplete((fetched, error) -> {
+                    ended(task, holdsPermit, error == null);
+                    handOver(done, fetched, error);
+                });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ended(task, holdsPermit, false);
+            done.completeExceptionally(e);
+        }
+    }
+
+    private void ended(PollTask task, boolean holdsPermit, boolean answered) {
+        if (answered) {
+            lastAnswer.put(task.gateway().id(), System.nanoTime());
+        }
+        if (holdsPermit) {
+            connecting.release();
+            startWaiting();
+        }
+    }
+
+    private void handOver(CompletableFuture<Fetched> done, Fetched fetched, Throwable error) {
+        Runnable complete = () -> {
+            if (error != null) {
+                done.completeExceptionally(unwrap(error));
+            } else {
+                done.complete(fetched);
+            }
+        };
+        try {
+            steps.execute(complete);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            complete.run(); // shutting down
+        }
+    }
+
+    /** {@link #fetchAsync}, waiting for it: for callers that have a thread to spare (tests, tools). */
     public Fetched fetch(PollTask task) throws GatewayException {
+        return await(fetchAsync(task));
+    }
+
+    /** {@link #fetchOnceAsync}, waiting for it. */
+    public Fetched fetchOnce(PollTask task) throws GatewayException {
+        return await(fetchOnceAsync(task));
+    }
+
+    private static Fetched await(CompletableFuture<Fetched> f) throws GatewayException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = unwrap(e);
+            if (c instanceof GatewayException ge) {
+                throw ge;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** The cause of a failed future's exception. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /**
+     * Fetches the task's endpoint (see {@link #fetchOnceAsync}); for {@code /ivp/livedata/status} of a gateway with
+     * a token, first enables the gateway's live stream when {@link LiveStream} says so, and when the answer shows
+     * that the stream lapsed meanwhile, enables it and asks once more. One request at a time, as the poll's. Call it
+     * from a thread that may block briefly (it reads the gateway's token); the future completes on an I/O thread.
+     */
+    public CompletableFuture<Fetched> fetchAsync(PollTask task) {
         if (task.endpoint() != Endpoint.IVP_LIVEDATA_STATUS || !task.gateway().hasToken()
                 && !tokens.hasSource(task.gateway().id())) {
-            return fetchOnce(task);
+            return fetchOnceAsync(task);
         }
         String id = task.gateway().id();
-        if (live.shouldEnable(id)) {
-            enableLiveStream(task);
-        }
-        Fetched f = fetchOnce(task);
-        if (f.status() == 200 && live.lapsed(id, f.body()) && live.shouldEnable(id) && enableLiveStream(task)) {
-            f = fetchOnce(task);
-        }
-        return f;
+        CompletableFuture<Boolean> enabled = live.shouldEnable(id)
+                ? enableLiveStream(task)
+                : CompletableFuture.completedFuture(false);
+        return enabled.thenComposeAsync(x -> fetchOnceAsync(task), steps).thenCompose(f -> {
+            if (f.status() == 200 && live.lapsed(id, f.body()) && live.shouldEnable(id)) {
+                return CompletableFuture.supplyAsync(() -> enableLiveStream(task), steps)
+                        .thenCompose(e -> e)
+                        .thenComposeAsync(ok -> ok ? fetchOnceAsync(task) : CompletableFuture.completedFuture(f),
+                                steps);
+            }
+            return CompletableFuture.completedFuture(f);
+        });
     }
 
     /** Posts {@link LiveStream#ENABLE}; true when the gateway accepted it. Failures are noted, never thrown. */
-    private boolean enableLiveStream(PollTask task) {
+    private CompletableFuture<Boolean> enableLiveStream(PollTask task) {
         GatewayTarget gw = task.gateway();
+        Optional<String> bearer;
         try {
-            Optional<String> bearer = tokens.bearerFor(gw.id());
-            Optional<String> session = session(gw, bearer);
-            HttpPost post = new HttpPost(GatewayTarget.resolve(fallback.base(gw), LiveStream.PATH));
+            bearer = tokens.bearerFor(gw.id());
+        } catch (TokenUnavailableException e) {
+            live.failed(gw.id(), e.getMessage());
+            return CompletableFuture.completedFuture(false);
+        }
+        return session(gw, bearer).thenCompose(session -> {
+            SimpleHttpRequest post = SimpleRequestBuilder
+                    .post(GatewayTarget.resolve(fallback.base(gw), LiveStream.PATH))
+                    .setBody(LiveStream.ENABLE, ContentType.APPLICATION_JSON).build();
             bearer.ifPresent(b -> post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + b));
             session.ifPresent(s -> post.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
             post.setHeader(HttpHeaders.ACCEPT, "application/json");
-            post.setEntity(new StringEntity(LiveStream.ENABLE, ContentType.APPLICATION_JSON));
-            GatewayHttpClient.Answer answer = http.execute(post, task);
+            return http.execute(post, task);
+        }).handle((answer, e) -> {
+            if (e != null) {
+                Throwable c = unwrap(e);
+                live.failed(gw.id(), c instanceof GatewayException ? c.getMessage() : String.valueOf(c));
+                return false;
+            }
             String body = answer.body();
             live.answered(gw.id(), answer.status(), body.length() > 200 ? body.substring(0, 200) : body);
             int status = answer.status();
             return status >= 200 && status < 300;
-        } catch (GatewayException | TokenUnavailableException e) {
-            live.failed(gw.id(), e.getMessage());
-            return false;
-        }
+        });
     }
 
     /**
      * Fetches the task's endpoint with the gateway's current token. On 401/403 the token manager revalidates once
-     * (renewing if credentials exist, single-flight per account) and the request is repeated once with a new token.
+     * (renewing if credentials exist, single-flight per account, on {@link #steps()}) and the request is repeated
+     * once with a new token. Call it from a thread that may block briefly (it reads the gateway's token).
      */
-    public Fetched fetchOnce(PollTask task) throws GatewayException {
+    public CompletableFuture<Fetched> fetchOnceAsync(PollTask task) {
         GatewayTarget gw = task.gateway();
         if (gw.certificateSha256() != null) {
             trust.pin(gw.hostPort(), gw.certificateSha256());
@@ -163,46 +351,66 @@ public class GatewayFetcher {
         try {
             bearer = tokens.bearerFor(gw.id());
         } catch (TokenUnavailableException e) {
-            throw new GatewayException(GatewayException.Reason.AUTH, task + ": no usable token: " + e.getMessage());
+            return CompletableFuture.failedFuture(new GatewayException(GatewayException.Reason.AUTH, task
+                    + ": no usable token: " + e.getMessage()));
         }
         long started = System.nanoTime();
-        Optional<String> session;
-        Fetched f;
-        try {
-            session = session(gw, bearer);
-            f = get(task, bearer, session);
-        } catch (GatewayException e) {
-            f = fallback.retry(task, bearer.isPresent(), e, () -> get(task, bearer, session(gw, bearer)));
-            session = sessions.current(gw.id());
-        }
-        if (f.accessRefused() && bearer.isPresent()) {
+        AtomicReference<Optional<String>> session = new AtomicReference<>(Optional.empty());
+        CompletableFuture<Fetched> first = session(gw, bearer).thenCompose(s -> {
+            session.set(s);
+            return get(task, bearer, s);
+        });
+        CompletableFuture<Fetched> answered = first.exceptionallyCompose(e -> {
+            Throwable c = unwrap(e);
+            if (!(c instanceof GatewayException ge)) {
+                return CompletableFuture.failedFuture(c);
+            }
+            return fallback.retry(task, bearer.isPresent(), ge,
+                    () -> session(gw, bearer).thenCompose(s -> get(task, bearer, s))).thenApply(f -> {
+                        session.set(sessions.current(gw.id()));
+                        return f;
+                    });
+        });
+        return answered.thenCompose(f -> {
+            if (!f.accessRefused() || bearer.isEmpty()) {
+                return CompletableFuture.completedFuture(f);
+            }
             String rejected = bearer.get();
             sessions.forget(gw.id());
-            String retryWith = tokens.onRejected(gw.id(), rejected).map(Token::value).orElse(rejected);
-            if (session.isPresent() || !retryWith.equals(rejected)) {
-                // a stale session, or a renewed token: one more try with a new session
-                f = get(task, Optional.of(retryWith), sessions.open(gw, fallback.base(gw), retryWith));
+            // the token manager may renew (a request to Enphase's cloud): not on an I/O thread
+            return CompletableFuture.supplyAsync(
+                    () -> tokens.onRejected(gw.id(), rejected).map(Token::value).orElse(rejected), steps)
+                    .thenCompose(retryWith -> {
+                        if (session.get().isPresent() || !retryWith.equals(rejected)) {
+                            // a stale session, or a renewed token: one more try with a new session
+                            return sessions.open(gw, fallback.base(gw), retryWith)
+                                    .thenCompose(s -> get(task, Optional.of(retryWith), s));
+                        }
+                        return CompletableFuture.completedFuture(f);
+                    });
+        }).thenApply(f -> {
+            if (f.status() < 400 && bearer.isPresent()) {
+                tokens.onAccepted(gw.id());
             }
-        }
-        if (f.status() < 400 && bearer.isPresent()) {
-            tokens.onAccepted(gw.id());
-        }
-        pollDurations.accept(task.endpoint().id(), Duration.ofNanos(System.nanoTime() - started));
-        return f;
+            pollDurations.accept(task.endpoint().id(), Duration.ofNanos(System.nanoTime() - started));
+            return f;
+        });
     }
 
     /** The gateway's session for requests with a token; none without one. */
-    private Optional<String> session(GatewayTarget gw, Optional<String> bearer) throws GatewayException {
-        return bearer.isEmpty() ? Optional.empty() : sessions.open(gw, fallback.base(gw), bearer.get());
+    private CompletableFuture<Optional<String>> session(GatewayTarget gw, Optional<String> bearer) {
+        return bearer.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : sessions.open(gw, fallback.base(gw), bearer.get());
     }
 
-    private Fetched get(PollTask task, Optional<String> bearer, Optional<String> session) throws GatewayException {
+    private CompletableFuture<Fetched> get(PollTask task, Optional<String> bearer, Optional<String> session) {
         URI url = GatewayTarget.resolve(fallback.base(task.gateway()), task.endpoint().path());
-        HttpGet get = GatewayHttpClient.get(url, bearer);
+        SimpleHttpRequest get = GatewayHttpClient.get(url, bearer);
         session.ifPresent(s -> get.setHeader(HttpHeaders.COOKIE, GatewaySessions.cookie(s)));
         get.setHeader(HttpHeaders.ACCEPT, ACCEPT);
-        GatewayHttpClient.Answer answer = http.execute(get, task);
-        return new Fetched(task, answer.status(), answer.mimeType(), answer.body());
+        return http.execute(get, task)
+                .thenApply(answer -> new Fetched(task, answer.status(), answer.mimeType(), answer.body()));
     }
 
     /** Turns HTTP statuses that are not an answer into errors; everything else goes on to the parser. */
@@ -235,6 +443,7 @@ public class GatewayFetcher {
 
     @PreDestroy
     void close() throws IOException {
+        steps.shutdownNow();
         http.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.enphaseetl.gateway;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,59 +9,81 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import dev.enphaseetl.auth.LegacyPasswords;
 
 /**
- * The HTTP client of the gateway polls (Apache HttpClient 5): gateway certificates trusted on first use and pinned
- * (see {@link TrustOnFirstUse}), no hostname check (gateways present self-signed certificates for names nobody uses;
- * the pinned fingerprint is the stronger check), timeouts in seconds, no cookie store (the session cookie is sent
- * explicitly, see {@link GatewaySessions}) and digest credentials for legacy firmware. I/O errors become a
+ * The HTTP client of the gateway polls: Apache HttpClient 5 <em>async</em>, so that a request in flight holds no
+ * thread (a few I/O reactor threads serve every connection; thousands of slow gateways need no thread each). Gateway
+ * certificates are trusted on first use and pinned (see {@link TrustOnFirstUse}), no hostname check (gateways present
+ * self-signed certificates for names nobody uses; the pinned fingerprint is the stronger check), timeouts in seconds,
+ * no cookie store (the session cookie is sent explicitly, see {@link GatewaySessions}) and digest credentials for
+ * legacy firmware. No limit of connections per host:port: the scheduler keeps one request in flight per gateway, and
+ * many gateways may share one host:port (behind a NAT port forward, or the simulator). I/O errors become a
  * {@link GatewayException} naming the poll and the reason, never a secret.
  *
  * <p>
- * No gateway can take more than its share: every answer is read through a bounded stream (at most
+ * No gateway can take more than its share: every answer is read into a bounded buffer (at most
  * {@code maxAnswerBytes}, counted after decompression, so neither a huge answer nor a gzip bomb reaches the heap), every
  * request is cancelled after a total deadline (an answer trickling in a byte at a time ends too), and a request's
- * failure never closes the client: should the connection pool be shut down anyway, it is built anew.
+ * failure never closes the client: should the client be shut down anyway, it is built anew.
+ *
+ * <p>
+ * Completions run on the client's I/O threads: whoever continues from a returned future must not block there (hand
+ * over to an executor for parsing, spooling or token renewal).
  */
 final class GatewayHttpClient implements Closeable {
 
@@ -84,12 +107,31 @@ final class GatewayHttpClient implements Closeable {
         }
     }
 
-    private static final int MAX_CONNECTIONS = 256;
-    private static final int MAX_CONNECTIONS_PER_GATEWAY = 2;
+    /** Connections over all gateways: a safety bound only, far above any fleet's need. */
+    private static final int MAX_CONNECTIONS = 100_000;
     private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(2);
+    /**
+     * Idle connections are closed after this: longer than the usual poll period, so that a gateway's polls reuse its
+     * connection instead of a TLS handshake each (the CPU of a fleet's polling). An idle connection keeps no TLS
+     * buffers ({@link SSLBufferMode#DYNAMIC}), a few KB each.
+     */
+    static final TimeValue IDLE = TimeValue.ofSeconds(120);
     /** A kept-alive connection the gateway closed meanwhile (it reboots nightly) is retried once, after a second. */
     private static final int RETRIES = 1;
     private static final TimeValue RETRY_AFTER = TimeValue.ofSeconds(1);
+
+    /**
+     * HttpClient's default retry (once, after a second, for idempotent requests), which also retries a request whose
+     * kept-alive connection the gateway closed meanwhile: the async client reports that as a closed connection, the
+     * classic one as no answer.
+     */
+    private static final class StaleConnectionRetry extends DefaultHttpRequestRetryStrategy {
+        StaleConnectionRetry() {
+            super(RETRIES, RETRY_AFTER, List.of(java.io.InterruptedIOException.class, UnknownHostException.class,
+                    ConnectException.class, java.net.NoRouteToHostException.class, SSLException.class),
+                    List.of(429, 503));
+        }
+    }
 
     private final Function<String, Optional<String>> serials;
     private final SSLContext ssl;
@@ -98,7 +140,7 @@ final class GatewayHttpClient implements Closeable {
     private final Limits limits;
     /** Cancels requests that pass the deadline. */
     private final ScheduledThreadPoolExecutor deadlines;
-    private volatile CloseableHttpClient client;
+    private volatile CloseableHttpAsyncClient client;
     private volatile boolean closed;
 
     /**
@@ -125,19 +167,34 @@ final class GatewayHttpClient implements Closeable {
         this.client = build();
     }
 
-    private CloseableHttpClient build() {
-        return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(ssl)
-                                .setHostnameVerifier(NoopHostnameVerifier.INSTANCE).buildClassic())
+    private CloseableHttpAsyncClient build() {
+        CloseableHttpAsyncClient c = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(ssl)
+                                .setHostnameVerifier(NoopHostnameVerifier.INSTANCE)
+                                .setSslBufferMode(SSLBufferMode.DYNAMIC).buildAsync())
+                        // gateways speak HTTP/1.1; no ALPN negotiation
+                        .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                                .build())
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout)
                                 .setSocketTimeout(responseTimeout)
                                 .setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY).build())
-                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS_PER_GATEWAY).build())
+                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS).build())
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
+                        .build())
+                .setThreadFactory(r -> {
+                    Thread t = new Thread(r, "gateway-http-io");
+                    t.setDaemon(true);
+                    return t;
+                })
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build())
                 .disableCookieManagement()
-                .setRetryStrategy(new DefaultHttpRequestRetryStrategy(RETRIES, RETRY_AFTER))
+                .evictIdleConnections(IDLE)
+                .setRetryStrategy(new StaleConnectionRetry())
                 .build();
+        c.start();
+        return c;
     }
 
     Limits limits() {
@@ -145,8 +202,8 @@ final class GatewayHttpClient implements Closeable {
     }
 
     /** A GET of {@code url}, with the bearer token if there is one. */
-    static HttpGet get(URI url, Optional<String> bearer) {
-        HttpGet get = new HttpGet(url);
+    static SimpleHttpRequest get(URI url, Optional<String> bearer) {
+        SimpleHttpRequest get = SimpleRequestBuilder.get(url).build();
         bearer.ifPresent(b -> get.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + b));
         return get;
     }
@@ -154,78 +211,190 @@ final class GatewayHttpClient implements Closeable {
     /**
      * Sends {@code request} for {@code task} (whose gateway gives the digest credentials) and reads the answer within
      * the {@link Limits}: a larger answer, or one not complete by the deadline, cancels the request (its connection
-     * is dropped, never drained) and becomes a {@link GatewayException}.
+     * is dropped, never drained) and fails the future with a {@link GatewayException}. The future completes on an I/O
+     * thread: do not block in its continuations.
      */
-    Answer execute(HttpUriRequestBase request, PollTask task) throws GatewayException {
+    CompletableFuture<Answer> execute(SimpleHttpRequest request, PollTask task) {
+        CompletableFuture<Raw> result = new CompletableFuture<>();
         AtomicBoolean overdue = new AtomicBoolean();
+        CloseableHttpAsyncClient c = client;
+        Future<Raw> exchange;
+        try {
+            exchange = c.execute(SimpleRequestProducer.create(request), new BoundedConsumer(limits.maxAnswerBytes()),
+                    digestContext(task.gateway()), new FutureCallback<>() {
+                        @Override
+                        public void completed(Raw raw) {
+                            result.complete(raw);
+                        }
+
+                        @Override
+                        public void failed(Exception e) {
+                            result.completeExceptionally(e);
+                        }
+
+                        @Override
+                        public void cancelled() {
+                            result.completeExceptionally(new CancellationException("cancelled"));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unexpected(task, c, e));
+        }
         ScheduledFuture<?> deadline = deadlines.schedule(() -> {
             overdue.set(true);
-            request.cancel();
+            exchange.cancel(true);
         }, limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
-        CloseableHttpClient c = client;
-        try {
-            return c.execute(request, digestContext(task.gateway()),
-                    response -> read(request, response, limits.maxAnswerBytes()));
-        } catch (TooLargeException e) {
-            throw new GatewayException(GatewayException.Reason.TOO_LARGE, task + ": " + e.getMessage()
-                    + " (enphase.http.max-answer-bytes=" + limits.maxAnswerBytes() + "); the answer was cut off");
-        } catch (IOException | RuntimeException e) {
-            if (overdue.get()) {
-                throw new GatewayException(GatewayException.Reason.TIMEOUT, task + ": no complete answer within "
-                        + seconds(limits.deadline()) + " (enphase.http.request-deadline); the request was cancelled");
-            }
-            if (e instanceof RuntimeException re) {
-                throw unexpected(task, c, re);
-            }
-            throw failure(task, (IOException) e);
-        } finally {
+        return result.handle((raw, error) -> {
             deadline.cancel(false);
+            if (error == null) {
+                try {
+                    return raw.answer(limits.maxAnswerBytes());
+                } catch (TooLargeException e) {
+                    error = e;
+                } catch (IOException e) {
+                    error = e;
+                }
+            }
+            throw new CompletionException(failure(task, c, error, overdue.get()));
+        });
+    }
+
+    private GatewayException failure(PollTask task, CloseableHttpAsyncClient used, Throwable error,
+            boolean overdue) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof TooLargeException) {
+            return new GatewayException(GatewayException.Reason.TOO_LARGE, task + ": " + e.getMessage()
+                    + " (enphase.http.max-answer-bytes=" + limits.maxAnswerBytes() + "); the answer was cut off");
+        }
+        if (overdue) {
+            return new GatewayException(GatewayException.Reason.TIMEOUT, task + ": no complete answer within "
+                    + seconds(limits.deadline()) + " (enphase.http.request-deadline); the request was cancelled");
+        }
+        if (e instanceof RuntimeException re) {
+            return unexpected(task, used, re);
+        }
+        if (e instanceof IOException io) {
+            return failure(task, io);
+        }
+        return new GatewayException(GatewayException.Reason.UNREACHABLE, task + ": request failed: "
+                + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    /** The status, headers and raw (possibly compressed) body of an answer, at most the limit of bytes. */
+    private record Raw(int status, ContentType contentType, String encoding, byte[] body, List<String> setCookies) {
+
+        /** The answer, the body decompressed (at most {@code max} bytes) and decoded. */
+        Answer answer(long max) throws IOException {
+            byte[] bytes = body;
+            if (encoding != null && bytes.length > 0) {
+                bytes = switch (encoding) {
+                    case "gzip", "x-gzip" -> readAtMost(new GZIPInputStream(new ByteArrayInputStream(bytes)), max);
+                    case "deflate" -> readAtMost(new InflaterInputStream(new ByteArrayInputStream(bytes)), max);
+                    default -> bytes;
+                };
+            }
+            Charset charset = contentType == null || contentType.getCharset() == null
+                    ? StandardCharsets.UTF_8
+                    : contentType.getCharset();
+            return new Answer(status, contentType == null ? "" : contentType.getMimeType(),
+                    new String(bytes, charset), setCookies);
         }
     }
 
-    private static Answer read(HttpUriRequestBase request, ClassicHttpResponse response, long max) throws IOException {
-        HttpEntity entity = response.getEntity();
-        List<String> cookies = new ArrayList<>();
-        for (Header h : response.getHeaders("Set-Cookie")) {
-            cookies.add(h.getValue());
+    /** At most {@code max} bytes of {@code in}; past that a {@link TooLargeException}. */
+    static byte[] readAtMost(InputStream in, long max) throws IOException {
+        try (in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                total += n;
+                if (total > max) {
+                    throw new TooLargeException("the answer is larger than " + max + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
         }
-        if (entity == null) {
-            return new Answer(response.getCode(), "", "", cookies);
-        }
-        ContentType ct = ContentType.parseLenient(entity.getContentType());
-        Charset charset = ct == null || ct.getCharset() == null ? StandardCharsets.UTF_8 : ct.getCharset();
-        byte[] body = readAtMost(request, entity, max);
-        return new Answer(response.getCode(), ct == null ? "" : ct.getMimeType(), new String(body, charset),
-                cookies);
     }
 
     /**
-     * The entity's content, at most {@code max} bytes of it (after decompression); past that the request is
-     * cancelled, so that closing the response drops the connection instead of reading the rest.
+     * Takes the answer's body into memory up to {@code max} bytes: an announced or actual larger body fails the
+     * exchange at once (the connection is dropped, never drained).
      */
-    static byte[] readAtMost(HttpUriRequestBase request, HttpEntity entity, long max) throws IOException {
-        long declared = entity.getContentLength();
-        if (declared > max) {
-            request.cancel();
-            throw new TooLargeException("the answer announces " + declared + " bytes, more than " + max);
+    private static final class BoundedConsumer extends AbstractBinResponseConsumer<Raw> {
+        private final long max;
+        private int status;
+        private ContentType contentType;
+        private String encoding;
+        private final List<String> cookies = new ArrayList<>();
+        private ByteArrayOutputStream body;
+        private long total;
+
+        BoundedConsumer(long max) {
+            this.max = max;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
-        byte[] buffer = new byte[8192];
-        long total = 0;
-        InputStream in = entity.getContent();
-        if (in == null) {
-            return new byte[0];
+
+        @Override
+        protected void start(HttpResponse response, ContentType contentType) throws IOException {
+            this.status = response.getCode();
+            this.contentType = contentType;
+            for (Header h : response.getHeaders("Set-Cookie")) {
+                cookies.add(h.getValue());
+            }
+            Header enc = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
+            if (enc != null && !enc.getValue().isBlank()) {
+                String e = enc.getValue().trim().toLowerCase(Locale.ROOT);
+                encoding = e.equals("identity") ? null : e;
+            }
+            Header length = response.getFirstHeader(HttpHeaders.CONTENT_LENGTH);
+            long declared = -1;
+            if (length != null) {
+                try {
+                    declared = Long.parseLong(length.getValue().trim());
+                } catch (NumberFormatException ignored) {
+                    // the stream tells
+                }
+            }
+            if (declared > max) {
+                throw new TooLargeException("the answer announces " + declared + " bytes, more than " + max);
+            }
+            body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
         }
-        int n;
-        while ((n = in.read(buffer)) != -1) {
+
+        @Override
+        protected int capacityIncrement() {
+            return 64 * 1024;
+        }
+
+        @Override
+        protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+            int n = src.remaining();
             total += n;
             if (total > max) {
-                request.cancel();
                 throw new TooLargeException("the answer is larger than " + max + " bytes");
             }
-            out.write(buffer, 0, n);
+            if (src.hasArray()) {
+                body.write(src.array(), src.arrayOffset() + src.position(), n);
+                src.position(src.limit());
+            } else {
+                byte[] b = new byte[n];
+                src.get(b);
+                body.write(b, 0, n);
+            }
         }
-        return out.toByteArray();
+
+        @Override
+        protected Raw buildResult() {
+            return new Raw(status, contentType, encoding, body == null ? new byte[0] : body.toByteArray(),
+                    List.copyOf(cookies));
+        }
+
+        @Override
+        public void releaseResources() {
+            // the body is handed over in buildResult
+        }
     }
 
     private static GatewayException failure(PollTask task, IOException e) {
@@ -245,19 +414,18 @@ final class GatewayHttpClient implements Closeable {
     }
 
     /**
-     * A request ended in an unchecked exception: a failure of this request only. Should it have shut the connection
-     * pool down, the client is built anew, so that the other gateways' polls go on.
+     * A request ended in an unchecked exception: a failure of this request only. Should the client have been shut
+     * down, it is built anew, so that the other gateways' polls go on.
      */
-    private GatewayException unexpected(PollTask task, CloseableHttpClient used, RuntimeException e) {
+    private GatewayException unexpected(PollTask task, CloseableHttpAsyncClient used, RuntimeException e) {
+        if (e instanceof CancellationException) {
+            return new GatewayException(GatewayException.Reason.UNREACHABLE, task + ": the request was cancelled");
+        }
         if (e instanceof IllegalStateException && !closed) {
             synchronized (this) {
                 if (client == used && !closed) {
                     client = build();
-                    try {
-                        used.close();
-                    } catch (IOException | RuntimeException ignored) {
-                        // the old pool is gone either way
-                    }
+                    used.close(CloseMode.IMMEDIATE);
                 }
             }
         }
@@ -305,6 +473,6 @@ final class GatewayHttpClient implements Closeable {
     public void close() throws IOException {
         closed = true;
         deadlines.shutdownNow();
-        client.close();
+        client.close(CloseMode.GRACEFUL);
     }
 }

@@ -1,6 +1,7 @@
 package dev.enphaseetl.gateway;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,15 +57,30 @@ public class GatewayRegistry {
         List<EnphaseConfig.Gateway> configured = config.gateways().orElse(List.of());
         for (int i = 0; i < configured.size(); i++) {
             EnphaseConfig.Gateway gw = configured.get(i);
-            GatewayTarget target = fromConfig(gw);
-            String origin = "enphase.gateways[" + i + "]";
-            try {
-                tokens.register(target.id(), gw, origin);
-            } catch (NotAJwtException e) {
-                throw new IllegalArgumentException(origin + ".token of gateway " + target.id() + ": "
-                        + e.getMessage());
+            result.add(register(gw, "enphase.gateways[" + i + "]"));
+        }
+        int fromConfig = result.size();
+        if (config.gatewaysFile().isPresent()) {
+            Path file = Path.of(config.gatewaysFile().get());
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            result.forEach(t -> ids.add(t.id()));
+            for (GatewayList.Entry e : GatewayList.read(file)) {
+                GatewayTarget t = register(e.gateway(), "enphase.gateways-file " + file + " line " + e.line()
+                        + ", key ");
+                if (!ids.add(t.id())) {
+                    throw new IllegalArgumentException("enphase.gateways-file " + file + " line " + e.line()
+                            + ": gateway " + t.id() + " is configured in enphase.gateways too: keep one");
+                }
+                result.add(t);
             }
-            result.add(target);
+        }
+        if (!result.isEmpty()) {
+            long legacy = result.stream().filter(t -> "http".equals(t.baseUrl().getScheme())).count();
+            long withToken = result.stream().filter(t -> t.hasToken() || tokens.manager().hasSource(t.id())).count();
+            LOG.infof("Polling %d gateway(s): %d from enphase.gateways%s; %d with a token, %d over plain HTTP",
+                    result.size(), fromConfig, config.gatewaysFile()
+                            .map(f -> ", " + (result.size() - fromConfig) + " from " + f).orElse(""),
+                    withToken, legacy);
         }
         boolean noneConfigured = result.isEmpty();
         for (GatewaySource source : sources) {
@@ -87,6 +103,16 @@ public class GatewayRegistry {
             LOG.warn("No gateway configured and the simulator is off: nothing to poll. Set enphase.gateways[0].host.");
         }
         return List.copyOf(result);
+    }
+
+    private GatewayTarget register(EnphaseConfig.Gateway gw, String origin) {
+        GatewayTarget target = fromConfig(gw);
+        try {
+            tokens.register(target.id(), gw, origin);
+        } catch (NotAJwtException e) {
+            throw new IllegalArgumentException(origin + ".token of gateway " + target.id() + ": " + e.getMessage());
+        }
+        return target;
     }
 
     /** A configured gateway as the pipeline polls it (its id: the configured name, else host[:port]). */

@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 
 import dev.enphaseetl.parse.Endpoint;
 
@@ -40,36 +41,40 @@ final class GatewaySessions {
         return COOKIE + "=" + session;
     }
 
-    /** The gateway's session: the current one, else a new one opened at {@code base} with {@code bearer}. */
-    Optional<String> open(GatewayTarget gw, URI base, String bearer) throws GatewayException {
+    /**
+     * The gateway's session: the current one, else a new one opened at {@code base} with {@code bearer}. Completes on
+     * an I/O thread.
+     */
+    CompletableFuture<Optional<String>> open(GatewayTarget gw, URI base, String bearer) {
         Optional<String> current = current(gw.id());
         if (current.isPresent()) {
-            return current;
+            return CompletableFuture.completedFuture(current);
         }
         Long until = noSessionUntil.get(gw.id());
         if (until != null && until > System.currentTimeMillis()) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
-        HttpGet check = GatewayHttpClient.get(GatewayTarget.resolve(base, CHECK_PATH), Optional.of(bearer));
-        GatewayHttpClient.Answer response = http.execute(check, new PollTask(gw, Endpoint.INFO));
-        Answer answer;
-        if (Fetched.accessRefused(response.status())) {
-            // the token is refused: no session now, the data request will say so
-            answer = new Answer(true, Optional.empty());
-        } else if (response.status() != 200) {
-            answer = new Answer(false, Optional.empty());
-        } else {
-            answer = new Answer(false, sessionCookie(response.setCookies()));
-        }
-        if (answer.refused()) {
-            return Optional.empty();
-        }
-        if (answer.session().isEmpty()) {
-            noSessionUntil.put(gw.id(), System.currentTimeMillis() + ASK_AGAIN_AFTER.toMillis());
-            return Optional.empty();
-        }
-        sessions.put(gw.id(), answer.session().get());
-        return answer.session();
+        SimpleHttpRequest check = GatewayHttpClient.get(GatewayTarget.resolve(base, CHECK_PATH), Optional.of(bearer));
+        return http.execute(check, new PollTask(gw, Endpoint.INFO)).thenApply(response -> {
+            Answer answer;
+            if (Fetched.accessRefused(response.status())) {
+                // the token is refused: no session now, the data request will say so
+                answer = new Answer(true, Optional.empty());
+            } else if (response.status() != 200) {
+                answer = new Answer(false, Optional.empty());
+            } else {
+                answer = new Answer(false, sessionCookie(response.setCookies()));
+            }
+            if (answer.refused()) {
+                return Optional.empty();
+            }
+            if (answer.session().isEmpty()) {
+                noSessionUntil.put(gw.id(), System.currentTimeMillis() + ASK_AGAIN_AFTER.toMillis());
+                return Optional.empty();
+            }
+            sessions.put(gw.id(), answer.session().get());
+            return answer.session();
+        });
     }
 
     private static Optional<String> sessionCookie(List<String> setCookies) {

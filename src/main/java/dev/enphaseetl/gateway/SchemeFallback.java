@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -20,12 +22,6 @@ final class SchemeFallback {
     /** The fallback is part of fetching: it logs under the fetcher's category, as it always did. */
     private static final Logger LOG = Logger.getLogger(GatewayFetcher.class);
     private static final Duration KEEP_FOR = Duration.ofHours(1);
-
-    /** A request to repeat at the other scheme's base URL. */
-    @FunctionalInterface
-    interface Attempt {
-        Fetched fetch() throws GatewayException;
-    }
 
     private record Fallback(URI base, long until) {}
 
@@ -48,30 +44,30 @@ final class SchemeFallback {
 
     /**
      * After {@code failure}, repeats {@code attempt} at the other scheme when the failure was a refused connection
-     * and the other scheme may be used; throws {@code failure} when it may not or does not answer either.
+     * and the other scheme may be used; fails with {@code failure} when it may not or does not answer either.
      */
-    Fetched retry(PollTask task, boolean withToken, GatewayException failure, Attempt attempt)
-            throws GatewayException {
+    CompletableFuture<Fetched> retry(PollTask task, boolean withToken, GatewayException failure,
+            Supplier<CompletableFuture<Fetched>> attempt) {
         GatewayTarget gw = task.gateway();
         URI current = base(gw);
         Optional<URI> other = alternative(current);
         if (failure.reason() != GatewayException.Reason.UNREACHABLE || !failure.connectionRefused()
                 || other.isEmpty() || withToken && !"https".equals(other.get().getScheme())) {
-            throw failure;
+            return CompletableFuture.failedFuture(failure);
         }
         bases.put(gw.id(), new Fallback(other.get(), System.currentTimeMillis() + KEEP_FOR.toMillis()));
-        try {
-            Fetched f = attempt.fetch();
+        return attempt.get().handle((f, e) -> {
+            if (e != null) {
+                bases.remove(gw.id());
+                throw new java.util.concurrent.CompletionException(failure);
+            }
             if (announced.add(gw.id())) {
                 LOG.infof("Gateway %s refuses connections on %s but answers on %s: using %s (the configured scheme is"
                         + " tried again every hour)", gw.id(), current.getScheme(), other.get().getScheme(),
                         other.get().getScheme());
             }
             return f;
-        } catch (GatewayException e) {
-            bases.remove(gw.id());
-            throw failure;
-        }
+        });
     }
 
     /** The same gateway under the other scheme, only where the URL uses the scheme's default port. */

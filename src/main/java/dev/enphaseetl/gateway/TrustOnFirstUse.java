@@ -8,7 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
@@ -23,6 +23,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.jboss.logging.Logger;
 
+import dev.enphaseetl.health.FirstFew;
+
 /**
  * Trusts a gateway's self-signed certificate on first use and pins it: the SHA-256 fingerprint seen first for a
  * host:port is remembered in a file, and a different certificate later is refused with a message naming both
@@ -32,6 +34,7 @@ import org.jboss.logging.Logger;
 public final class TrustOnFirstUse extends X509ExtendedTrustManager {
 
     private static final Logger LOG = Logger.getLogger(TrustOnFirstUse.class);
+    private final FirstFew firstUse = new FirstFew(LOG, "certificates trusted on first use");
 
     private final Path store;
     private final Map<String, String> pinned;
@@ -78,8 +81,9 @@ public final class TrustOnFirstUse extends X509ExtendedTrustManager {
         String remembered = known.get(hostPort);
         if (remembered == null) {
             known.put(hostPort, seen);
-            save();
-            LOG.infof("Trusting the certificate of gateway %s on first use: SHA-256 %s (remembered in %s)", hostPort,
+            remember(hostPort, seen);
+            firstUse.info("Trusting the certificate of gateway %s on first use: SHA-256 %s (remembered in %s)",
+                    hostPort,
                     seen, store);
         } else if (!remembered.equals(seen)) {
             throw new CertificateException("gateway " + hostPort + " presented a different certificate: SHA-256 "
@@ -152,18 +156,35 @@ public final class TrustOnFirstUse extends X509ExtendedTrustManager {
         p.stringPropertyNames().forEach(k -> known.put(k, p.getProperty(k)));
     }
 
-    private void save() {
-        Properties p = new Properties();
-        p.putAll(known);
+    /**
+     * Appends {@code hostPort=fingerprint} to the store (a properties file): one line per new gateway, so that a
+     * fleet of thousands does not rewrite the whole file for each.
+     */
+    private void remember(String hostPort, String fingerprint) {
         try {
             Files.createDirectories(store.toAbsolutePath().getParent());
-            Path tmp = store.resolveSibling(store.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "gateway certificates trusted on first use (SHA-256); delete a line to trust anew");
+            boolean fresh = !Files.exists(store);
+            try (Writer w = Files.newBufferedWriter(store, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                if (fresh) {
+                    w.write("# gateway certificates trusted on first use (SHA-256); delete a line to trust anew\n");
+                }
+                w.write(escapeKey(hostPort) + "=" + fingerprint + "\n");
             }
-            Files.move(tmp, store, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remember gateway certificates in " + store, e);
         }
+    }
+
+    /** A properties key as {@link Properties#load} reads it back: {@code :}, {@code =}, blanks and the like escaped. */
+    static String escapeKey(String key) {
+        StringBuilder b = new StringBuilder(key.length() + 4);
+        for (char c : key.toCharArray()) {
+            if (c == ':' || c == '=' || c == ' ' || c == '#' || c == '!' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 }

@@ -42,6 +42,20 @@ public class PipelineMetrics {
                 .register(registry).increment();
     }
 
+    /** A tick of {@code endpoint}: {@code due} polls fell due, {@code lost} of them found theirs still waiting. */
+    public void pollsDue(String endpoint, long due, long lost) {
+        Counter.builder("enphase_polls_due").description("polls that fell due (one per gateway and tick)")
+                .tag("endpoint", endpoint).register(registry).increment(due);
+        Counter.builder("enphase_polls_lost").description("due polls dropped: the same endpoint still waited")
+                .tag("endpoint", endpoint).register(registry).increment(lost);
+    }
+
+    /** How late a due poll's request started after its tick (waiting for its gateway, the queue, a thread). */
+    public void pollLateness(Duration d) {
+        Timer.builder("enphase_poll_lateness").description("time from a poll's tick to the start of its request")
+                .publishPercentiles(0.5, 0.99).register(registry).record(d);
+    }
+
     public void pollDuration(String endpoint, Duration d) {
         Timer.builder("enphase_poll_duration").description("time to fetch one endpoint of one gateway")
                 .tag("endpoint", endpoint).register(registry).record(d);

@@ -3,7 +3,7 @@ package dev.enphaseetl.pipeline;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +19,7 @@ import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.gateway.PollTask;
 import dev.enphaseetl.health.GatewayActivity;
+import dev.enphaseetl.health.PipelineMetrics;
 import dev.enphaseetl.parse.Endpoint;
 
 /**
@@ -36,7 +37,8 @@ public class PollScheduler {
     /** The gateway's state: whether a poll runs, and which endpoints wait. Guarded by itself. */
     private static final class GatewayQueue {
         private final GatewayTarget gateway;
-        private final LinkedHashSet<Endpoint> waiting = new LinkedHashSet<>();
+        /** Waiting endpoints, in order, with when each fell due ({@link System#nanoTime()}). */
+        private final LinkedHashMap<Endpoint, Long> waiting = new LinkedHashMap<>();
         /** Endpoints of the first round not asked yet: they go first, before any other endpoint of the gateway. */
         private final EnumSet<Endpoint> firstRound = EnumSet.copyOf(FIRST_ROUND);
         private boolean busy;
@@ -58,16 +60,23 @@ public class PollScheduler {
     private final GatewayRegistry registry;
     private final RetryPlan retries;
     private final GatewayActivity activity;
+    private final PipelineMetrics metrics;
 
     public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
         this(registry, retries, new GatewayActivity());
     }
 
-    @Inject
     public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity) {
+        this(registry, retries, activity, null);
+    }
+
+    @Inject
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity,
+            PipelineMetrics metrics) {
         this.registry = registry;
         this.retries = retries;
         this.activity = activity;
+        this.metrics = metrics;
     }
 
     /** The polls to start now for an endpoint; each must later be {@link #release released}. */
@@ -75,10 +84,18 @@ public class PollScheduler {
         Endpoint endpoint = Endpoint.requireById(endpointId);
         List<GatewayTarget> gateways = registry.gateways();
         List<PollTask> tasks = new ArrayList<>(gateways.size());
+        long lost = 0;
         for (GatewayTarget g : gateways) {
             PollTask task = new PollTask(g, endpoint);
             retries.ticked(task);
-            activity.due(g.id(), !start(task, tasks));
+            boolean kept = start(task, tasks);
+            activity.due(g.id(), !kept);
+            if (!kept) {
+                lost++;
+            }
+        }
+        if (metrics != null) {
+            metrics.pollsDue(endpointId, gateways.size(), lost);
         }
         return tasks;
     }
@@ -89,8 +106,10 @@ public class PollScheduler {
      */
     public List<PollTask> dueRetries() {
         List<PollTask> tasks = new ArrayList<>();
+        long now = System.nanoTime();
         for (PollTask task : retries.due()) {
-            start(task, tasks);
+            // a retry is due now (its lateness counts from here, not from the failed poll's tick)
+            start(task.dueAt(now), tasks);
         }
         return tasks;
     }
@@ -137,7 +156,7 @@ public class PollScheduler {
     /** Starts the task, or lets it wait for its gateway; false when the endpoint already waited. */
     private boolean enqueue(GatewayQueue q, PollTask task, List<PollTask> started) {
         if (q.busy) {
-            if (!q.waiting.add(task.endpoint())) {
+            if (q.waiting.putIfAbsent(task.endpoint(), task.dueNanos()) != null) {
                 LOG.debugf("gateway %s: %s is still waiting from its previous tick", task.gateway().id(),
                         task.endpoint().id());
                 return false;
@@ -164,12 +183,12 @@ public class PollScheduler {
         }
         synchronized (q) {
             activity.finished(q.gateway.id());
-            Iterator<Endpoint> it = q.waiting.iterator();
+            Iterator<Map.Entry<Endpoint, Long>> it = q.waiting.entrySet().iterator();
             if (it.hasNext()) {
-                Endpoint next = it.next();
+                Map.Entry<Endpoint, Long> next = it.next();
                 it.remove();
-                activity.started(q.gateway.id(), next.id());
-                return new PollTask(q.gateway, next);
+                activity.started(q.gateway.id(), next.getKey().id());
+                return new PollTask(q.gateway, next.getKey(), false, next.getValue());
             }
             q.busy = false;
             return null;

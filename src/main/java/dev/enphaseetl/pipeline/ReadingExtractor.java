@@ -21,6 +21,7 @@ import dev.enphaseetl.gateway.Fetched;
 import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.gateway.PollTask;
+import dev.enphaseetl.health.FirstFew;
 import dev.enphaseetl.model.GatewayIdentity;
 import dev.enphaseetl.model.Reading;
 import dev.enphaseetl.parse.Endpoint;
@@ -44,6 +45,8 @@ import dev.enphaseetl.parse.PayloadParser;
 public class ReadingExtractor {
 
     private static final Logger LOG = Logger.getLogger(ReadingExtractor.class);
+    private final FirstFew serialUnknown = new FirstFew(LOG, "gateways whose serial is not known yet");
+    private final FirstFew serialKnown = new FirstFew(LOG, "gateways whose serial became known");
 
     /** Characters of held answers kept in memory per gateway while its serial is unknown. */
     static final long MAX_HELD_CHARS = 32L * 1024 * 1024;
@@ -136,8 +139,9 @@ public class ReadingExtractor {
             }
         }
         if (first) {
-            LOG.infof("Gateway %s: its serial is not known yet (/info has not answered): holding its readings until"
-                    + " it is; set enphase.gateways[n].serial to write them without waiting for /info", id);
+            serialUnknown
+                    .info("Gateway %s: its serial is not known yet (/info has not answered): holding its readings until"
+                            + " it is; set enphase.gateways[n].serial to write them without waiting for /info", id);
         }
         for (Fetched f : overflow) {
             deadLetters.parkPayload(f.task(), f,
@@ -176,7 +180,7 @@ public class ReadingExtractor {
                         gateway.id(), f.task().endpoint().id(), e.getMessage());
             }
         }
-        LOG.infof("Gateway %s: serial %s known; %d held answers give %d readings", gateway.id(),
+        serialKnown.info("Gateway %s: serial %s known; %d held answers give %d readings", gateway.id(),
                 serial(gateway, state).orElseThrow(), q.size(), out.size());
         return out;
     }

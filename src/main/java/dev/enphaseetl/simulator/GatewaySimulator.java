@@ -80,26 +80,89 @@ public final class GatewaySimulator implements AutoCloseable {
             return ports;
         }
         vertx = Vertx.vertx();
-        RequestRouter router = new RequestRouter(vertx, bySerial, gateways.get(0), config.clock());
-        int http = config.httpPort() < 0 ? -1 : listen(new HttpServerOptions(), config.httpPort(), router);
-        int https = -1;
-        if (config.httpsPort() >= 0) {
-            HttpServerOptions tls = new HttpServerOptions().setSsl(true).setKeyCertOptions(new PfxOptions()
-                    .setValue(Buffer.buffer(certificate.pkcs12())).setPassword(SelfSignedCertificate.storePassword()));
-            https = listen(tls, config.httpsPort(), router);
+        if (config.addressPerGateway()) {
+            return startAddressPerGateway();
+        }
+        HttpServerOptions tls = new HttpServerOptions().setSsl(true).setKeyCertOptions(new PfxOptions()
+                .setValue(Buffer.buffer(certificate.pkcs12())).setPassword(SelfSignedCertificate.storePassword()));
+        RequestRouter router = new RequestRouter(vertx, bySerial, gateways.get(0), config.clock(),
+                config.latencyMs());
+        int http = config.httpPort() < 0
+                ? -1
+                : listen(new HttpServerOptions(), config.host(), config.httpPort(),
+                        router);
+        int https = config.httpsPort() < 0 ? -1 : listen(tls, config.host(), config.httpsPort(), router);
+        ports = new Ports(http, https);
+        return ports;
+    }
+
+    /**
+     * Gateway i at the root of its own loopback address: the first gateway's listeners pick the ports (0 = any free
+     * one), the others take the same ones, all listening at once, with one key manager shared by every TLS listener
+     * (no key store decoded per address), so that thousands of addresses are up in seconds.
+     */
+    private Ports startAddressPerGateway() {
+        HttpServerOptions tls;
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(new java.io.ByteArrayInputStream(certificate.pkcs12()), SelfSignedCertificate.storePassword()
+                    .toCharArray());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, SelfSignedCertificate.storePassword().toCharArray());
+            tls = new HttpServerOptions().setSsl(true).setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(kmf));
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot load the simulator's certificate", e);
+        }
+        int http = config.httpPort() < 0
+                ? -1
+                : listen(new HttpServerOptions(), SimulatorConfig.address(0),
+                        config.httpPort(), new RequestRouter(vertx, bySerial, gateways.get(0), config.clock(),
+                                config.latencyMs()));
+        int https = config.httpsPort() < 0
+                ? -1
+                : listen(new HttpServerOptions(tls), SimulatorConfig.address(0),
+                        config.httpsPort(), new RequestRouter(vertx, bySerial, gateways.get(0), config.clock(),
+                                config.latencyMs()));
+        List<io.vertx.core.Future<HttpServer>> listening = new ArrayList<>();
+        for (int i = 1; i < gateways.size(); i++) {
+            RequestRouter router = new RequestRouter(vertx, bySerial, gateways.get(i), config.clock(),
+                    config.latencyMs());
+            String address = SimulatorConfig.address(i);
+            if (http >= 0) {
+                listening.add(listenLater(new HttpServerOptions(), address, http, router));
+            }
+            if (https >= 0) {
+                listening.add(listenLater(new HttpServerOptions(tls), address, https, router));
+            }
+        }
+        try {
+            io.vertx.core.Future.all(listening).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on the gateways' addresses", e);
         }
         ports = new Ports(http, https);
         return ports;
     }
 
-    private int listen(HttpServerOptions options, int port, RequestRouter router) {
-        HttpServer server = vertx.createHttpServer(options.setHost(config.host()).setPort(port))
-                .requestHandler(router);
+    private io.vertx.core.Future<HttpServer> listenLater(HttpServerOptions options, String host, int port,
+            RequestRouter router) {
+        HttpServer server = vertx.createHttpServer(options.setHost(host).setPort(port)).requestHandler(router);
+        synchronized (servers) {
+            servers.add(server);
+        }
+        return server.listen();
+    }
+
+    private int listen(HttpServerOptions options, String host, int port, RequestRouter router) {
+        HttpServer server = vertx.createHttpServer(options.setHost(host).setPort(port)).requestHandler(router);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + port, e);
+            throw new IllegalStateException("cannot listen on " + host + ":" + port, e);
         }
         servers.add(server);
         return server.actualPort();
@@ -132,20 +195,34 @@ public final class GatewaySimulator implements AutoCloseable {
         return g;
     }
 
-    /** {@code https://host:port/gw/<serial>} (or http): append an endpoint path such as {@code /ivp/meters}. */
+    /**
+     * {@code https://host:port/gw/<serial>} (or http): append an endpoint path such as {@code /ivp/meters}. With an
+     * address per gateway, {@code https://127.1.x.y:port}.
+     */
     public String baseUrl(int index, boolean https) {
+        if (config.addressPerGateway()) {
+            return (https ? "https://" : "http://") + SimulatorConfig.address(index) + ":" + port(https);
+        }
         return rootUrl(https) + RequestRouter.PREFIX + gateways.get(index).serial();
     }
 
     /** {@code https://host:port}: the first gateway answers here too. */
     public String rootUrl(boolean https) {
+        int port = port(https);
+        if (config.addressPerGateway()) {
+            return (https ? "https://" : "http://") + SimulatorConfig.address(0) + ":" + port;
+        }
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        return (https ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private int port(boolean https) {
         Ports p = ports();
         int port = https ? p.https() : p.http();
         if (port < 0) {
             throw new IllegalStateException((https ? "HTTPS" : "HTTP") + " is off");
         }
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-        return (https ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return port;
     }
 
     /** SHA-256 of the HTTPS certificate (DER), lowercase hex. */

@@ -30,9 +30,13 @@ final class RequestRouter implements Handler<HttpServerRequest> {
     private final VirtualGateway root;
     private final Clock clock;
     private final HostileAnswers hostile;
+    /** Every data endpoint answers after this delay, plus any fault latency. */
+    private final long latencyMs;
 
-    RequestRouter(Vertx vertx, Map<String, VirtualGateway> bySerial, VirtualGateway root, Clock clock) {
+    RequestRouter(Vertx vertx, Map<String, VirtualGateway> bySerial, VirtualGateway root, Clock clock,
+            long latencyMs) {
         this.vertx = vertx;
+        this.latencyMs = latencyMs;
         this.hostile = new HostileAnswers(vertx);
         this.bySerial = bySerial;
         this.root = root;
@@ -53,6 +57,16 @@ final class RequestRouter implements Handler<HttpServerRequest> {
             send(req, SimResponse.notFound());
             return;
         }
+        VirtualGateway counted = gw;
+        counted.requestStarted();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                counted.requestEnded();
+            }
+        };
+        req.response().endHandler(v -> end.run());
+        req.connection().closeHandler(v -> end.run());
         Hostile mode = gw.hostile();
         if (mode != Hostile.NONE) {
             hostile.answer(req, mode);
@@ -73,8 +87,9 @@ final class RequestRouter implements Handler<HttpServerRequest> {
         Fault fault = endpoint.map(gw::fault).orElse(Fault.NONE);
         VirtualGateway target = gw;
         String subPath = sub;
-        if (fault.latencyMs() > 0) {
-            vertx.setTimer(fault.latencyMs(), id -> answer(req, target, subPath, endpoint, fault));
+        long delay = fault.latencyMs() + (endpoint.isPresent() ? latencyMs : 0);
+        if (delay > 0) {
+            vertx.setTimer(delay, id -> answer(req, target, subPath, endpoint, fault));
         } else {
             answer(req, target, subPath, endpoint, fault);
         }

@@ -28,10 +28,13 @@ import java.util.Objects;
  * @param legacyDigest  legacy gateways ask for digest auth on /api/v1/production/inverters
  * @param liveStreamLapse how long the live stream of {@code /ivp/livedata/status} stays on after a client enabled it
  *                        ({@code POST /ivp/livedata/stream}); a real gateway switches it off after about 15 minutes
+ * @param addressPerGateway each gateway listens at the root of a loopback address of its own ({@link #address}),
+ *                          on the same ports, instead of at {@code /gw/<serial>/} on {@code host}
+ * @param latencyMs     every gateway answers every data endpoint after this delay (0 = at once)
  */
 public record SimulatorConfig(String host, int httpPort, int httpsPort, int gatewayCount, long seed, int inverters,
         int phases, String firmware, ZoneId zone, List<String> tokens, Clock clock, Path captureDir,
-        boolean legacyDigest, Duration liveStreamLapse) {
+        boolean legacyDigest, Duration liveStreamLapse, boolean addressPerGateway, long latencyMs) {
 
     /**
      * A fake, unsigned JWT-shaped token every simulated gateway accepts by default. Not a secret: it only opens the
@@ -51,12 +54,32 @@ public record SimulatorConfig(String host, int httpPort, int httpsPort, int gate
             throw new IllegalArgumentException("liveStreamLapse must be positive");
         }
         tokens = List.copyOf(tokens);
+        if (latencyMs < 0) {
+            throw new IllegalArgumentException("latency must be >= 0");
+        }
+        if (addressPerGateway && gatewayCount > MAX_ADDRESSES) {
+            throw new IllegalArgumentException("at most " + MAX_ADDRESSES + " gateways with an address each");
+        }
         if (gatewayCount < 0 || inverters < 0 || phases < 0 || phases > 3) {
             throw new IllegalArgumentException("gatewayCount and inverters >= 0, phases 0..3");
         }
         if (httpPort < -1 || httpsPort < -1 || (httpPort == -1 && httpsPort == -1)) {
             throw new IllegalArgumentException("ports: 0 = random, -1 = off, at least one on");
         }
+    }
+
+    /** Gateways that can have a loopback address of their own (127.1.0.1 to 127.254.255.254). */
+    public static final int MAX_ADDRESSES = 254 * 256 * 254;
+
+    /**
+     * The loopback address of gateway {@code i} with {@code addressPerGateway}: 127.1.0.1, 127.1.0.2, ...,
+     * 127.1.0.254, 127.1.1.1, ... (no .0 or .255 in the last place). Linux routes all of 127.0.0.0/8 to the loopback
+     * interface; other systems may need the addresses added first.
+     */
+    public static String address(int i) {
+        int last = 1 + i % 254;
+        int rest = i / 254;
+        return "127." + (1 + rest / 256) + "." + rest % 256 + "." + last;
     }
 
     public static Builder builder() {
@@ -89,6 +112,18 @@ public record SimulatorConfig(String host, int httpPort, int httpsPort, int gate
         private Path captureDir;
         private boolean legacyDigest = true;
         private Duration liveStreamLapse = DEFAULT_LIVE_STREAM_LAPSE;
+        private boolean addressPerGateway;
+        private long latencyMs;
+
+        public Builder addressPerGateway(boolean v) {
+            addressPerGateway = v;
+            return this;
+        }
+
+        public Builder latencyMs(long v) {
+            latencyMs = v;
+            return this;
+        }
 
         public Builder host(String v) {
             host = v;
@@ -162,7 +197,7 @@ public record SimulatorConfig(String host, int httpPort, int httpsPort, int gate
 
         public SimulatorConfig build() {
             return new SimulatorConfig(host, httpPort, httpsPort, gatewayCount, seed, inverters, phases, firmware,
-                    zone, tokens, clock, captureDir, legacyDigest, liveStreamLapse);
+                    zone, tokens, clock, captureDir, legacyDigest, liveStreamLapse, addressPerGateway, latencyMs);
         }
     }
 }

@@ -18,21 +18,30 @@ final class SimulatorMain {
             usage: GatewaySimulator [--gateways N] [--seed S] [--https-port P] [--http-port P] [--host H]
                                     [--captures DIR] [--firmware 8.2.4345] [--inverters N] [--phases 1|2|3]
                                     [--zone Europe/Berlin] [--speed FACTOR] [--token T] [--no-digest] [--pem FILE]
-                                    [--hostile INDEX:MODE]...
+                                    [--hostile INDEX:MODE]... [--latency MS] [--address-per-gateway]
+                                    [--write-gateways-file FILE]
               hostile modes (gateway INDEX from 0, on every path): huge, gzip-bomb, endless, trickle, html, unauthorized
-              ports: 0 = random free port, -1 = off (defaults: https 8443, http 8080)""";
+              ports: 0 = random free port, -1 = off (defaults: https 8443, http 8080)
+              --latency MS: every gateway answers every data endpoint after MS milliseconds
+              --address-per-gateway: gateway i at the root of its own loopback address (127.1.0.1, 127.1.0.2, ...)
+              --write-gateways-file FILE: write the gateways as a CSV list for enphase.gateways-file""";
 
     private SimulatorMain() {}
 
     static void run(String[] args) throws Exception {
         SimulatorConfig.Builder b = SimulatorConfig.builder().httpsPort(8443).httpPort(8080);
         Path pem = null;
+        Path gatewaysFile = null;
         Map<Integer, Hostile> hostile = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println(USAGE);
                 return;
+            }
+            if (a.equals("--address-per-gateway")) {
+                b.addressPerGateway(true);
+                continue;
             }
             if (a.equals("--no-digest")) {
                 b.legacyDigest(false);
@@ -56,6 +65,8 @@ final class SimulatorMain {
                 case "--speed" -> b.clock(SimClocks.accelerated(Instant.now(), Double.parseDouble(v)));
                 case "--token" -> b.tokens(List.of(v));
                 case "--pem" -> pem = Path.of(v);
+                case "--latency" -> b.latencyMs(Long.parseLong(v));
+                case "--write-gateways-file" -> gatewaysFile = Path.of(v);
                 case "--hostile" -> {
                     int colon = v.indexOf(':');
                     if (colon < 1) {
@@ -73,13 +84,36 @@ final class SimulatorMain {
         if (pem != null) {
             Files.writeString(pem, sim.certificatePem());
         }
+        if (gatewaysFile != null) {
+            writeGatewaysFile(sim, gatewaysFile);
+        }
         describe(sim, config, pem, System.out);
+        if (gatewaysFile != null) {
+            System.out.println("Gateway list for enphase.gateways-file: " + gatewaysFile);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    /**
+     * The simulator's gateways as a gateway list file (docs/configuration.md#large-fleets): name, host, token (the
+     * first the simulator accepts, if any) and the certificate's fingerprint, one line per gateway.
+     */
+    static void writeGatewaysFile(GatewaySimulator sim, Path file) throws java.io.IOException {
+        boolean https = sim.ports().https() >= 0;
+        String token = sim.config().tokens().isEmpty() ? "" : sim.config().tokens().get(0);
+        try (java.io.BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("name,host,token,certificate-sha256\n");
+            for (int i = 0; i < sim.gateways().size(); i++) {
+                VirtualGateway g = sim.gateway(i);
+                w.write("sim-" + g.serial() + "," + sim.baseUrl(i, https) + "," + (g.legacy() ? "" : token) + ","
+                        + (https ? sim.certificateSha256() : "") + "\n");
+            }
+        }
     }
 
     static void describe(GatewaySimulator sim, SimulatorConfig config, Path pem, PrintStream out) {
@@ -102,7 +136,10 @@ final class SimulatorMain {
                     + (i == 0 ? "  (also at the root)" : ""));
         }
         if (sim.gateways().size() > shown) {
-            out.println("  ... " + (sim.gateways().size() - shown) + " more at /gw/<serial>/");
+            out.println("  ... " + (sim.gateways().size() - shown) + " more at "
+                    + (config.addressPerGateway()
+                            ? "addresses up to " + SimulatorConfig.address(sim.gateways().size() - 1)
+                            : "/gw/<serial>/"));
         }
         if (config.tokens().contains(SimulatorConfig.DEV_TOKEN)) {
             out.println("Dev token (fake, simulator only): " + SimulatorConfig.DEV_TOKEN);

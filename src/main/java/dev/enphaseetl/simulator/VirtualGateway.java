@@ -58,6 +58,23 @@ public final class VirtualGateway {
         return backend.serial();
     }
 
+    /** Requests being answered now, and the most ever at once (a client's one-in-flight rule, seen from here). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    void requestStarted() {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    }
+
+    void requestEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    /** The most requests this gateway was answering at once since it started. */
+    public int maxRequestsAtOnce() {
+        return maxInFlight.get();
+    }
+
     public String firmware() {
         return backend.firmware();
     }

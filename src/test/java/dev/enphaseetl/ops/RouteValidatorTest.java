@@ -122,9 +122,9 @@ class RouteValidatorTest {
 
     @Test
     void misspelledEndpointOptionIsReported() throws IOException {
-        Path f = brokenCopy("20-poll-gateway.camel.yaml", "concurrentConsumers:", "concurentConsumers:");
-        assertProblem(f, lineOf(f, "concurentConsumers:"),
-                "endpoint 'seda:poll': unknown option(s) [{concurentConsumers=");
+        Path f = brokenCopy("20-poll-gateway.camel.yaml", "waitForTaskToComplete:", "waitForTaskToComplet:");
+        assertProblem(f, lineOf(f, "waitForTaskToComplet:"),
+                "endpoint 'seda:poll': unknown option(s) [{waitForTaskToComplet=");
     }
 
     @Test
