@@ -58,16 +58,23 @@ public class PollScheduler {
     private final GatewayRegistry registry;
     private final RetryPlan retries;
     private final GatewayActivity activity;
+    private final GatewayShares shares;
 
     public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
         this(registry, retries, new GatewayActivity());
     }
 
-    @Inject
     public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity) {
+        this(registry, retries, activity, GatewayShares.all());
+    }
+
+    @Inject
+    public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity,
+            GatewayShares shares) {
         this.registry = registry;
         this.retries = retries;
         this.activity = activity;
+        this.shares = shares;
     }
 
     /** The polls to start now for an endpoint; each must later be {@link #release released}. */
@@ -76,6 +83,9 @@ public class PollScheduler {
         List<GatewayTarget> gateways = registry.gateways();
         List<PollTask> tasks = new ArrayList<>(gateways.size());
         for (GatewayTarget g : gateways) {
+            if (!shares.owns(g.id())) {
+                continue; // another poller's (enphase.kafka.share-gateways)
+            }
             PollTask task = new PollTask(g, endpoint);
             retries.ticked(task);
             activity.due(g.id(), !start(task, tasks));
