@@ -35,7 +35,7 @@ class ArchitectureTest {
             List.of("parse"),
             List.of("gateway", "spool", "sink.file", "sink.influx", "sink.jdbc"),
             List.of("sink"),
-            List.of("ledger", "pipeline"),
+            List.of("ledger", "pipeline", "central"),
             List.of("status"),
             List.of("ops", "simulator", "web"),
             List.of("cli"));

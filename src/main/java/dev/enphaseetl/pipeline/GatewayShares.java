@@ -54,13 +54,19 @@ public class GatewayShares {
 
     @Inject
     public GatewayShares(EnphaseConfig config) {
-        boolean on = config.kafka().shareGateways().enabled() && config.role() != EnphaseConfig.Role.CENTRAL;
-        this.share = on ? Optional.of(config.kafka().shareGateways()) : Optional.empty();
-        this.servers = config.kafka().bootstrapServers().orElse("");
-        this.sessionTimeout = config.kafka().sessionTimeout();
+        this(config.kafka().shareGateways().enabled() && config.role() != EnphaseConfig.Role.CENTRAL
+                ? Optional.of(config.kafka().shareGateways())
+                : Optional.empty(), config.kafka().bootstrapServers().orElse(""), config.kafka().sessionTimeout());
     }
 
-    private GatewayShares() {
+    /** Sharing as {@code share} says (empty: every gateway is this poller's), with these brokers. */
+    public GatewayShares(Optional<EnphaseConfig.ShareGateways> share, String servers, Duration sessionTimeout) {
+        this.share = share;
+        this.servers = servers;
+        this.sessionTimeout = sessionTimeout;
+    }
+
+    GatewayShares() {
         this.share = Optional.empty();
         this.servers = "";
         this.sessionTimeout = Duration.ZERO;
@@ -182,8 +188,9 @@ public class GatewayShares {
         }
     }
 
+    /** Leaves the group (at shutdown): the others take this poller's slots at once. */
     @PreDestroy
-    synchronized void stop() {
+    public synchronized void stop() {
         running = false;
         if (consumer != null) {
             consumer.wakeup();
