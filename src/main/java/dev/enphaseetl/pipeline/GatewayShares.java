@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.config.EnphaseConfig;
+import dev.enphaseetl.health.ProblemLog;
 
 /**
  * Gateways shared among pollers ({@code enphase.kafka.share-gateways.enabled}, docs/kafka.md): every gateway falls in
@@ -43,6 +45,7 @@ import dev.enphaseetl.config.EnphaseConfig;
 public class GatewayShares {
 
     private static final Logger LOG = Logger.getLogger("dev.enphaseetl.pipeline");
+    private final ProblemLog problems = new ProblemLog(LOG);
 
     private final Optional<EnphaseConfig.ShareGateways> share;
     private final String servers;
@@ -96,12 +99,18 @@ public class GatewayShares {
         return Set.copyOf(owned);
     }
 
+    /** Starts the group membership in a thread of its own: never blocks a poll, owns nothing until assigned. */
     private synchronized void join() {
         if (running) {
             return;
         }
-        EnphaseConfig.ShareGateways s = share.orElseThrow();
-        createTopic(s);
+        running = true;
+        member = new Thread(this::stayMember, "gateway-shares");
+        member.setDaemon(true);
+        member.start();
+    }
+
+    private KafkaConsumer<byte[], byte[]> subscribe(EnphaseConfig.ShareGateways s) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
@@ -111,13 +120,16 @@ public class GatewayShares {
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeout.toMillis()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
                 String.valueOf(Math.max(500, sessionTimeout.toMillis() / 3)));
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(s.topic()), new ConsumerRebalanceListener() {
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        c.subscribe(List.of(s.topic()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 partitions.forEach(tp -> owned.remove(tp.partition()));
-                LOG.infof("Gateway slots %s moved to other pollers; this poller owns %d of %d", numbers(partitions),
-                        owned.size(), s.slots());
+                if (!partitions.isEmpty()) {
+                    LOG.infof("Gateway slots %s moved to other pollers; this poller owns %d of %d",
+                            numbers(partitions), owned.size(), s.slots());
+                }
             }
 
             @Override
@@ -134,23 +146,26 @@ public class GatewayShares {
                 onPartitionsRevoked(partitions);
             }
         });
-        running = true;
-        member = new Thread(this::stayMember, "gateway-shares");
-        member.setDaemon(true);
-        member.start();
+        return c;
     }
 
     /** Polls the (empty) topic: group membership, heartbeats and rebalances happen inside poll. */
     private void stayMember() {
+        EnphaseConfig.ShareGateways s = share.orElseThrow();
+        while (running && !createTopic(s)) {
+            sleep();
+        }
+        consumer = subscribe(s);
         try {
             while (running) {
                 try {
                     consumer.poll(Duration.ofMillis(500));
+                    problems.ok("poll", "Gateway sharing works again");
                 } catch (WakeupException e) {
                     break;
                 } catch (RuntimeException e) {
-                    LOG.warnf("Gateway sharing: %s: %s (this poller keeps the slots it had)", e.getClass()
-                            .getSimpleName(), e.getMessage());
+                    problems.problem("poll", e.getClass().getSimpleName(), Logger.Level.WARN, "Gateway sharing: "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage() + " (logged once)");
                     sleep();
                 }
             }
@@ -159,20 +174,38 @@ public class GatewayShares {
         }
     }
 
-    private void createTopic(EnphaseConfig.ShareGateways s) {
+    /** Whether the member thread runs (sharing on and started). */
+    public boolean started() {
+        return running;
+    }
+
+    /** Creates the assignment topic unless it exists; false when Kafka cannot be asked (tried again). */
+    private boolean createTopic(EnphaseConfig.ShareGateways s) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         try (Admin admin = Admin.create(p)) {
-            int brokers = admin.describeCluster().nodes().get().size();
+            int brokers = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size();
             short rf = (short) Math.min(3, Math.max(1, brokers));
-            admin.createTopics(List.of(new NewTopic(s.topic(), s.slots(), rf))).all().get();
+            admin.createTopics(List.of(new NewTopic(s.topic(), s.slots(), rf))).all().get(10, TimeUnit.SECONDS);
             LOG.infof("Created the gateway assignment topic %s with %d slots", s.topic(), s.slots());
+            return true;
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warnf("Cannot create the gateway assignment topic %s: %s", s.topic(), e.getCause());
+            if (e.getCause() instanceof TopicExistsException) {
+                return true;
             }
+            problems.problem("topic", "topic", Logger.Level.WARN, "Gateway sharing: cannot create the assignment"
+                    + " topic " + s.topic() + " at " + servers + ": " + e.getCause() + " (this poller polls no"
+                    + " gateway until it can; logged once)");
+            return false;
+        } catch (java.util.concurrent.TimeoutException e) {
+            problems.problem("topic", "topic", Logger.Level.WARN, "Gateway sharing: Kafka at " + servers
+                    + " does not answer (this poller polls no gateway until it does; logged once)");
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -3,9 +3,6 @@ package dev.enphaseetl.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +25,11 @@ import dev.enphaseetl.pipeline.GatewayShares;
 class GatewaySharesTest {
 
     static final String GROUP = "pollers-" + Long.toString(System.nanoTime(), 36);
-    static final String TOPIC = "slots-" + GROUP;
     static final int SLOTS = 30;
     static final List<String> GATEWAYS = IntStream.range(0, 1000).mapToObj(i -> "gateway-" + i).toList();
 
     static GatewayShares shares(String servers) {
-        return SharesMember.of(servers);
+        return SharesMember.of(servers, GROUP);
     }
 
     @Test
@@ -44,17 +40,18 @@ class GatewaySharesTest {
         GatewayShares a = shares(servers);
         GatewayShares b = shares(servers);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-cp", System.getProperty("java.class.path"), SharesMember.class.getName(), servers));
-        Process victim = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                "-Xmx128m", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+                System.getProperty("java.class.path"), SharesMember.class.getName(), servers,
+                GROUP));
+        Path victimLog = kafka.directory().resolve("shares-member-" + GROUP + ".log");
+        Process victim = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(victimLog.toFile()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream(),
-                    StandardCharsets.UTF_8));
             a.owns("warm-up");
             b.owns("warm-up");
             int[] victimOwns = {-1};
             // all three share the slots: each owns some, together all, none twice
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                String line = lastLine(out);
+                String line = lastLine(victimLog);
                 if (line != null) {
                     victimOwns[0] = Integer.parseInt(line.substring("owned ".length()).trim());
                 }
@@ -94,11 +91,10 @@ class GatewaySharesTest {
         return out;
     }
 
-    private static String lastLine(BufferedReader out) throws java.io.IOException {
+    private static String lastLine(Path log) throws java.io.IOException {
         String last = null;
-        while (out.ready()) {
-            String l = out.readLine();
-            if (l != null && l.startsWith("owned ")) {
+        for (String l : java.nio.file.Files.readAllLines(log)) {
+            if (l.startsWith("owned ")) {
                 last = l;
             }
         }

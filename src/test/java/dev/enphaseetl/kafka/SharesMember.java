@@ -15,15 +15,16 @@ public final class SharesMember {
     private SharesMember() {}
 
     public static void main(String[] args) throws Exception {
-        GatewayShares shares = GatewaySharesTest.shares(args[0]);
+        GatewayShares shares = of(args[0], args[1]);
         shares.owns("warm-up");
         while (true) {
             System.out.println("owned " + shares.ownedSlots().size());
+            System.out.flush();
             Thread.sleep(200);
         }
     }
 
-    static EnphaseConfig.ShareGateways share() {
+    static EnphaseConfig.ShareGateways share(String group) {
         return new EnphaseConfig.ShareGateways() {
             @Override
             public boolean enabled() {
@@ -32,12 +33,12 @@ public final class SharesMember {
 
             @Override
             public String groupId() {
-                return GatewaySharesTest.GROUP;
+                return group;
             }
 
             @Override
             public String topic() {
-                return GatewaySharesTest.TOPIC;
+                return "slots-" + group;
             }
 
             @Override
@@ -47,7 +48,7 @@ public final class SharesMember {
         };
     }
 
-    static GatewayShares of(String servers) {
-        return new GatewayShares(Optional.of(share()), servers, Duration.ofSeconds(6));
+    static GatewayShares of(String servers, String group) {
+        return new GatewayShares(Optional.of(share(group)), servers, Duration.ofSeconds(6));
     }
 }
