@@ -87,10 +87,13 @@ public interface EnphaseConfig {
         @WithDefault("30s")
         Duration deliveryTimeout();
 
-        /** After this silence a central instance or poller counts as gone and its share moves to the others. */
-        @WithName("session-timeout")
-        @WithDefault("10s")
-        Duration sessionTimeout();
+        /**
+         * After this silence (milliseconds) a central instance or poller counts as gone and its share moves to the
+         * others; 6000 or more (the brokers' {@code group.min.session.timeout.ms}).
+         */
+        @WithName("session-timeout-ms")
+        @WithDefault("10000")
+        int sessionTimeoutMs();
 
         /** Pollers that share one list of gateways through Kafka's group membership. */
         @WithName("share-gateways")

@@ -59,7 +59,8 @@ public class GatewayShares {
     public GatewayShares(EnphaseConfig config) {
         this(config.kafka().shareGateways().enabled() && config.role() != EnphaseConfig.Role.CENTRAL
                 ? Optional.of(config.kafka().shareGateways())
-                : Optional.empty(), config.kafka().bootstrapServers().orElse(""), config.kafka().sessionTimeout());
+                : Optional.empty(), config.kafka().bootstrapServers().orElse(""),
+                Duration.ofMillis(config.kafka().sessionTimeoutMs()));
     }
 
     /** Sharing as {@code share} says (empty: every gateway is this poller's), with these brokers. */

@@ -205,7 +205,7 @@ class KafkaTierPackagedIT {
         Map<String, String> m = new TreeMap<>(FaultEnv.fastPipeline(data));
         m.put("enphase.role", "central");
         m.put("enphase.kafka.bootstrap-servers", servers);
-        m.put("enphase.kafka.session-timeout", "6s");
+        m.put("enphase.kafka.session-timeout-ms", "6000");
         m.put("enphase.kafka.max-poll-records", "50");
         m.put("enphase.sink.influxdb.url", INFLUX);
         m.put("enphase.sink.influxdb.database", DB);
