@@ -58,6 +58,7 @@ class KafkaTierPackagedIT {
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
 
     private final List<Process> started = new ArrayList<>();
+    private Admin progress;
 
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -72,8 +73,11 @@ class KafkaTierPackagedIT {
         Files.createDirectories(root);
         createPostgresDatabase();
         boolean passed = false;
-        try (KafkaCluster kafka = new KafkaCluster(3)) {
-            kafka.startAll();
+        try (KafkaCluster cluster = new KafkaCluster(3)) {
+            cluster.startAll();
+            // one admin client for every progress check (a new one per check could wait on the killed broker)
+            progress = cluster.admin();
+            KafkaCluster kafka = cluster;
             long clusterMs = (System.nanoTime() - t0) / 1_000_000;
             String servers = kafka.bootstrapServers();
             Path edge1 = root.resolve("edge-1");
@@ -168,6 +172,9 @@ class KafkaTierPackagedIT {
             assertThat(deadLetters).as("records on the dead-letter topic").isZero();
             passed = true;
         } finally {
+            if (progress != null) {
+                progress.close(Duration.ofSeconds(5));
+            }
             for (Process p : started) {
                 if (p.isAlive()) {
                     p.destroyForcibly();
@@ -263,9 +270,9 @@ class KafkaTierPackagedIT {
     }
 
     /** Records of the readings topic the central group committed (delivered to every sink). */
-    private static long committed(KafkaCluster kafka) {
-        try (Admin admin = kafka.admin()) {
-            return admin.listConsumerGroupOffsets("enphase-central").partitionsToOffsetAndMetadata()
+    private long committed(KafkaCluster kafka) {
+        try {
+            return progress.listConsumerGroupOffsets("enphase-central").partitionsToOffsetAndMetadata()
                     .get(10, TimeUnit.SECONDS).values().stream().filter(o -> o != null)
                     .mapToLong(OffsetAndMetadata::offset).sum();
         } catch (Exception e) {
@@ -274,8 +281,9 @@ class KafkaTierPackagedIT {
     }
 
     /** Records of the readings topic not yet committed by the central group. */
-    private static long lag(KafkaCluster kafka) throws Exception {
-        try (Admin admin = kafka.admin()) {
+    private long lag(KafkaCluster kafka) throws Exception {
+        Admin admin = progress;
+        {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("enphase-central")
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
             Set<TopicPartition> partitions = admin.describeTopics(List.of("enphase.readings")).allTopicNames()
