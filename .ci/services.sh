@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotently installs and starts the servers the integration tests need:
 # InfluxDB 1.x (127.0.0.1:8086), PostgreSQL (127.0.0.1:5432), MariaDB (127.0.0.1:3306), Mosquitto (127.0.0.1:1883),
-# and Chromium with chromedriver for the page's browser tests.
+# and Chromium with chromedriver for the page's browser tests; Apache Kafka's broker jars for the Kafka tests
+# (.ci/kafka.sh: the tests start the brokers themselves).
 # Also installs, best effort, LibreOffice Calc and docker-compose for the spreadsheet and compose-syntax tests.
 # Safe to run repeatedly; exits non-zero with a clear message if a server does not come up.
 set -euo pipefail
@@ -96,5 +97,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
         log "WARNING: could not install ${missing[*]}; the tests that need them will be skipped"
     fi
 fi
+
+# --- Kafka (the Kafka tests start their own 3-broker KRaft cluster on loopback from Kafka's jars) ---------------------
+bash "$(dirname "$0")/kafka.sh" || die "could not provide the Kafka broker jars (.ci/kafka.sh)"
 
 log "all services up"

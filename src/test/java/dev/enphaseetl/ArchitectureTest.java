@@ -35,7 +35,7 @@ class ArchitectureTest {
             List.of("parse"),
             List.of("gateway", "cloud", "spool", "sink.file", "sink.influx", "sink.jdbc"),
             List.of("sink"),
-            List.of("ledger", "pipeline", "history"),
+            List.of("ledger", "pipeline", "history", "central"),
             List.of("status"),
             List.of("ops", "simulator", "web"),
             List.of("cli"));

@@ -46,6 +46,86 @@ public interface EnphaseConfig {
 
     Web web();
 
+    /**
+     * What this process does (docs/kafka.md): {@code standalone} polls and delivers to its own sinks; {@code edge}
+     * polls, spools and delivers to Kafka (and to whichever local sinks stay enabled); {@code central} polls nothing
+     * and delivers what it consumes from Kafka to its sinks.
+     */
+    @WithDefault("standalone")
+    Role role();
+
+    /** The roles of {@link #role()}. */
+    enum Role {
+        STANDALONE, EDGE, CENTRAL
+    }
+
+    /** Kafka, for the edge and central roles and for pollers that share gateways (docs/kafka.md). */
+    Kafka kafka();
+
+    interface Kafka {
+        /** {@code host:port,host:port} of the Kafka brokers; needed by the edge and central roles. */
+        @WithName("bootstrap-servers")
+        Optional<String> bootstrapServers();
+
+        /** The topic of readings: edges write it, central instances read it. */
+        @WithDefault("enphase.readings")
+        String topic();
+
+        /** Where central instances put records a sink refuses for their content, with the reason. */
+        @WithName("dead-letter-topic")
+        @WithDefault("enphase.readings.dead-letter")
+        String deadLetterTopic();
+
+        /** The consumer group of the central instances: they share the topic's partitions. */
+        @WithName("group-id")
+        @WithDefault("enphase-central")
+        String groupId();
+
+        /** Records a central instance delivers to its sinks as one batch, at most. */
+        @WithName("max-poll-records")
+        @WithDefault("500")
+        int maxPollRecords();
+
+        /**
+         * How long an edge waits for Kafka to acknowledge a record before the delivery counts as failed (the entry
+         * stays in the spool and is tried again).
+         */
+        @WithName("delivery-timeout")
+        @WithDefault("30s")
+        Duration deliveryTimeout();
+
+        /**
+         * After this silence (milliseconds) a central instance or poller counts as gone and its share moves to the
+         * others; 6000 or more (the brokers' {@code group.min.session.timeout.ms}).
+         */
+        @WithName("session-timeout-ms")
+        @WithDefault("10000")
+        int sessionTimeoutMs();
+
+        /** Pollers that share one list of gateways through Kafka's group membership. */
+        @WithName("share-gateways")
+        ShareGateways shareGateways();
+    }
+
+    interface ShareGateways {
+        /** Off: every poller polls every configured gateway. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The pollers' consumer group. */
+        @WithName("group-id")
+        @WithDefault("enphase-pollers")
+        String groupId();
+
+        /** The assignment topic: one partition per gateway slot, never written to. */
+        @WithDefault("enphase.gateway-slots")
+        String topic();
+
+        /** Gateway slots (the assignment topic's partitions): more slots than pollers spread gateways evenly. */
+        @WithDefault("60")
+        int slots();
+    }
+
     /** The page at {@code /}, its JSON API under {@code /api/} and who may see them (docs/page.md). */
     interface Web {
         /**

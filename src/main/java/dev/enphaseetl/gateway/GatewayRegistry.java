@@ -53,6 +53,10 @@ public class GatewayRegistry {
     }
 
     private List<GatewayTarget> load() {
+        if (config.role() == EnphaseConfig.Role.CENTRAL) {
+            LOG.info("enphase.role is central: no gateway is polled (readings come from Kafka, docs/kafka.md)");
+            return List.of();
+        }
         List<GatewayTarget> result = new ArrayList<>();
         List<EnphaseConfig.Gateway> configured = config.gateways().orElse(List.of());
         for (int i = 0; i < configured.size(); i++) {

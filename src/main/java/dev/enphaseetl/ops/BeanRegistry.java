@@ -51,7 +51,10 @@ public final class BeanRegistry {
             Map.entry("inboxImport", "dev.enphaseetl.pipeline.InboxImport"),
             Map.entry("inboxOrder", "dev.enphaseetl.pipeline.InboxImport$Order"),
             Map.entry("payloadParser", "dev.enphaseetl.parse.DefaultPayloadParser"),
-            Map.entry("pageApi", "dev.enphaseetl.web.PageApi"));
+            Map.entry("pageApi", "dev.enphaseetl.web.PageApi"),
+            Map.entry("roles", "dev.enphaseetl.config.Roles"),
+            Map.entry("kafkaDelivery", "dev.enphaseetl.sink.KafkaDelivery"),
+            Map.entry("centralDelivery", "dev.enphaseetl.central.CentralDelivery"));
 
     private static final String ROOT = "dev/enphaseetl";
 

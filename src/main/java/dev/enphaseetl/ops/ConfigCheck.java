@@ -69,9 +69,33 @@ public class ConfigCheck {
         return problems;
     }
 
+    /** A role that cannot work: edge or central (or shared gateways) without Kafka brokers to talk to. */
+    static List<String> roleProblems(EnphaseConfig config) {
+        List<String> problems = new ArrayList<>();
+        boolean servers = config.kafka().bootstrapServers().filter(s -> !s.isBlank()).isPresent();
+        EnphaseConfig.Role role = config.role();
+        if (role != EnphaseConfig.Role.STANDALONE && !servers) {
+            problems.add("enphase.role is " + role.name().toLowerCase() + " but enphase.kafka.bootstrap-servers is"
+                    + " not set: set it to the brokers' host:port list (ENPHASE_KAFKA_BOOTSTRAP_SERVERS), or set"
+                    + " enphase.role to standalone (docs/kafka.md)");
+        } else if (config.kafka().shareGateways().enabled() && !servers) {
+            problems.add("enphase.kafka.share-gateways.enabled is true but enphase.kafka.bootstrap-servers is not"
+                    + " set: set it to the brokers' host:port list, or switch sharing off (docs/kafka.md)");
+        }
+        if (config.kafka().shareGateways().slots() < 1) {
+            problems.add("enphase.kafka.share-gateways.slots is " + config.kafka().shareGateways().slots()
+                    + ": set it to 1 or more (default 60)");
+        }
+        if (config.kafka().maxPollRecords() < 1) {
+            problems.add("enphase.kafka.max-poll-records is " + config.kafka().maxPollRecords()
+                    + ": set it to 1 or more (default 500)");
+        }
+        return problems;
+    }
+
     /** Problems of the typed configuration alone (no file system). */
     public static List<String> problems(EnphaseConfig config) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(roleProblems(config));
         if (config.poll().threads() < 1) {
             problems.add("enphase.poll.threads is " + config.poll().threads()
                     + ": set it to 1 or more (ENPHASE_POLL_THREADS; default 8)");

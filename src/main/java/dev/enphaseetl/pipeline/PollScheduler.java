@@ -61,22 +61,24 @@ public class PollScheduler {
     private final RetryPlan retries;
     private final GatewayActivity activity;
     private final PipelineMetrics metrics;
+    private final GatewayShares shares;
 
     public PollScheduler(GatewayRegistry registry, RetryPlan retries) {
         this(registry, retries, new GatewayActivity());
     }
 
     public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity) {
-        this(registry, retries, activity, null);
+        this(registry, retries, activity, null, GatewayShares.all());
     }
 
     @Inject
     public PollScheduler(GatewayRegistry registry, RetryPlan retries, GatewayActivity activity,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, GatewayShares shares) {
         this.registry = registry;
         this.retries = retries;
         this.activity = activity;
         this.metrics = metrics;
+        this.shares = shares;
     }
 
     /** The polls to start now for an endpoint; each must later be {@link #release released}. */
@@ -85,7 +87,12 @@ public class PollScheduler {
         List<GatewayTarget> gateways = registry.gateways();
         List<PollTask> tasks = new ArrayList<>(gateways.size());
         long lost = 0;
+        int owned = 0;
         for (GatewayTarget g : gateways) {
+            if (!shares.owns(g.id())) {
+                continue; // another poller's (enphase.kafka.share-gateways)
+            }
+            owned++;
             PollTask task = new PollTask(g, endpoint);
             retries.ticked(task);
             boolean kept = start(task, tasks);
@@ -95,7 +102,7 @@ public class PollScheduler {
             }
         }
         if (metrics != null) {
-            metrics.pollsDue(endpointId, gateways.size(), lost);
+            metrics.pollsDue(endpointId, owned, lost);
         }
         return tasks;
     }

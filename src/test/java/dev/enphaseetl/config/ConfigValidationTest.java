@@ -45,6 +45,27 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aRoleThatCannotWorkIsOneLineNamingTheKey() {
+        for (String role : new String[]{"central", "edge", "EDGE"}) {
+            EnphaseConfig c = config(Map.of("enphase.role", role)).getConfigMapping(EnphaseConfig.class);
+            assertThat(ConfigCheck.problems(c)).as(role).singleElement().asString()
+                    .contains("enphase.kafka.bootstrap-servers").contains("ENPHASE_KAFKA_BOOTSTRAP_SERVERS");
+        }
+        EnphaseConfig sharing = config(Map.of("enphase.kafka.share-gateways.enabled", "true"))
+                .getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(sharing)).singleElement().asString()
+                .contains("enphase.kafka.share-gateways.enabled").contains("enphase.kafka.bootstrap-servers");
+        EnphaseConfig fine = config(Map.of("enphase.role", "central", "enphase.kafka.bootstrap-servers",
+                "127.0.0.1:9092")).getConfigMapping(EnphaseConfig.class);
+        assertThat(ConfigCheck.problems(fine)).isEmpty();
+        assertThat(fine.role()).isEqualTo(EnphaseConfig.Role.CENTRAL);
+        assertThat(fine.kafka().topic()).isEqualTo("enphase.readings");
+        assertThatThrownBy(() -> config(Map.of("enphase.role", "centrl"))).hasMessageContaining("enphase.role");
+        assertThat(config(Map.of()).getConfigMapping(EnphaseConfig.class).role())
+                .isEqualTo(EnphaseConfig.Role.STANDALONE);
+    }
+
+    @Test
     void gatewaysAndSinksMapToTypedValuesWithDefaults() {
         EnphaseConfig c = config(Map.of("enphase.gateways[0].host", "https://192.0.2.1",
                 "enphase.gateways[0].tags.site", "barn", "enphase.gateways[1].host", "http://192.0.2.2",

@@ -141,10 +141,29 @@ class ComposeFileTest {
     }
 
     @Test
+    void theKafkaProfileHasKafkaTwoEdgesAndOneCentral() {
+        for (String name : List.of("kafka", "edge-1", "edge-2", "central")) {
+            assertThat(service(name).get("profiles")).as(name).isEqualTo(List.of("kafka"));
+        }
+        assertThat(env("edge-1")).containsEntry("ENPHASE_ROLE", "edge")
+                .containsEntry("ENPHASE_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        assertThat(env("edge-2")).containsEntry("ENPHASE_ROLE", "edge");
+        assertThat(env("edge-1").get("ENPHASE_SIMULATOR_SEED"))
+                .isNotEqualTo(env("edge-2").get("ENPHASE_SIMULATOR_SEED"));
+        assertThat(env("central")).containsEntry("ENPHASE_ROLE", "central")
+                .containsEntry("ENPHASE_SINK_INFLUXDB_URL", "http://influxdb:8086")
+                .containsEntry("ENPHASE_SINK_JDBC_URL", "jdbc:postgresql://postgres:5432/enphase");
+        assertThat((String) service("kafka").get("image")).startsWith("apache/kafka:4.");
+        assertThat(service("enphase-etl")).doesNotContainKey("profiles");
+    }
+
+    @Test
     void enphaseEnvironmentNamesAreConfigKeys() throws IOException {
         List<Pattern> valid = validEnvNames();
         Set<String> names = new LinkedHashSet<>();
-        env("enphase-etl").keySet().stream().filter(k -> k.startsWith("ENPHASE_")).forEach(names::add);
+        for (String service : List.of("enphase-etl", "edge-1", "edge-2", "central")) {
+            env(service).keySet().stream().filter(k -> k.startsWith("ENPHASE_")).forEach(names::add);
+        }
         // the commented examples count too
         Matcher commented = Pattern.compile("(?m)^\\s*#\\s*(ENPHASE_\\w+):").matcher(Files.readString(COMPOSE));
         while (commented.find()) {

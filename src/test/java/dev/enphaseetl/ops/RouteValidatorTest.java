@@ -50,7 +50,7 @@ class RouteValidatorTest {
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
         assertThat(ids).allMatch(id -> id.startsWith("poll-") || id.startsWith("sink-") || id.startsWith("page-api-")
                 || Set.of("dispatch-polls", "retry-polls", "publish", "live-polls", "publish-live", "ledger-update",
-                        "status-line", "inbox-import", "cloud-round",
+                        "status-line", "inbox-import", "cloud-round", "central-from-kafka",
                         "token-renewal").contains(id),
                 "naming");
         assertThat(ids).contains("dispatch-polls", "poll-gateway", "publish", "ledger-update");
