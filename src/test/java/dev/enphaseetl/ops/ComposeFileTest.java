@@ -110,7 +110,8 @@ class ComposeFileTest {
                 dependencies++;
             }
         }
-        assertThat(dependencies).isEqualTo(4); // enphase-etl and grafana on influxdb and postgres
+        // enphase-etl and grafana on influxdb and postgres; profile kafka: two edges on kafka, central on all three
+        assertThat(dependencies).isEqualTo(9);
         // the pipeline's health in compose is liveness: readiness is DOWN while a sink is down, by design
         assertThat(((Map<String, Object>) service("enphase-etl").get("healthcheck")).get("test").toString())
                 .contains("/q/health/live");
