@@ -121,6 +121,9 @@ public final class HistoryImport {
                 state.put("days_done", true);
                 state.put("system_start", start.toString());
                 state.put("days", days.size());
+                if (!state.has("next_week")) { // the weeks to come are known now: the report counts them
+                    state.put("next_week", firstWeek(state, since, clock.instant().getEpochSecond()));
+                }
                 save(gateway, state);
                 progress.accept(report(gateway, state, false, days.size() + " days of daily energy"));
             }
