@@ -162,6 +162,10 @@ class DistributionPackagedIT {
             assertThat(csv).as("one CSV per measurement").hasSizeGreaterThan(1)
                     .allMatch(p -> p.getFileName().toString().endsWith(".csv"));
             for (Path f : csv) {
+                if (f.getFileName().toString().equals("gateways.csv")) { // the gateways' names, beside the readings
+                    assertThat(Files.readAllLines(f).get(0)).as(f.toString()).startsWith("gateway,name,since");
+                    continue;
+                }
                 String measurement = f.getFileName().toString().replace(".csv", "");
                 assertThat(Files.readAllLines(f).get(0)).as(f.toString())
                         .startsWith("time,local_time,epoch_s,gateway,");
@@ -351,7 +355,11 @@ class DistributionPackagedIT {
 
         Path quota = work.resolve("data").resolve("cloud").resolve("quota.json");
         String quotaBefore = Files.readString(quota);
-        Result again = run(env, "backfill", "--gateway", serial, "--since", since);
+        Result other = run(env, "backfill", "--gateway", serial, "--since", "install");
+        assertThat(other.exit()).as("a different --since is not ignored silently").isEqualTo(2);
+        assertThat(other.err().strip().lines()).as(other.err()).singleElement().asString().contains("--since " + since)
+                .contains("backfill-" + serial + ".json");
+        Result again = run(env, "backfill", "--gateway", serial);
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("finished: " + serial).contains(" 0 left")
                 .doesNotContain("days of daily energy");
