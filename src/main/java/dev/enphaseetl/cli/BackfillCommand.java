@@ -45,7 +45,7 @@ public class BackfillCommand implements Callable<Integer> {
     @Option(names = "--code", paramLabel = "CODE", description = "The code the authorization page showed.")
     String code;
 
-    @Option(names = "--since", paramLabel = "install|DATE", defaultValue = "install", description = "First day to import: install (the system's start) or YYYY-MM-DD (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--since", paramLabel = "install|DATE", description = "First day to import: install (the system's start) or YYYY-MM-DD (default: install, or that of the import under way).")
     String since;
 
     @Option(names = "--gateway", paramLabel = "SERIAL", description = "Gateway serial to import (repeatable; default: the keys of enphase.cloud.systems).")
@@ -66,7 +66,7 @@ public class BackfillCommand implements Callable<Integer> {
             return 2;
         }
         LocalDate first = null;
-        if (!since.equals("install")) {
+        if (since != null && !since.equals("install")) {
             try {
                 first = LocalDate.parse(since);
             } catch (DateTimeParseException e) {
@@ -103,7 +103,20 @@ public class BackfillCommand implements Callable<Integer> {
                     settings.dir(), Clock.systemUTC(), ZoneId.of(config.ledger().zone()),
                     config.cloud().telemetryHistory());
             for (String serial : serials) {
-                HistoryImport.Progress p = history.run(serial, first, x -> System.out.println(x));
+                String started = history.since(serial).orElse(null);
+                if (since != null && started != null && !started.equals(first == null ? "install" : first.toString())) {
+                    // an import resumes from its own progress: a different --since would be ignored silently
+                    System.err.println(EnphaseEtl.NAME + " backfill: the import of " + serial + " was started with"
+                            + " --since " + started + "; run it with --since " + started + " (or without --since)"
+                            + " to resume it, or delete " + history.progressFile(serial) + " to start over from "
+                            + since);
+                    return 2;
+                }
+                LocalDate from = first;
+                if (since == null && started != null && !started.equals("install")) {
+                    from = LocalDate.parse(started);
+                }
+                HistoryImport.Progress p = history.run(serial, from, x -> System.out.println(x));
                 System.out.println(p.finished() ? "finished: " + p : "paused: " + p);
             }
             return 0;

@@ -49,6 +49,11 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--write-gateways-file", paramLabel = "FILE", description = "Write the gateways as a CSV list for enphase.gateways-file.")
     Path gatewaysFile;
 
+    @Option(names = "--cloud", paramLabel = "FILE", description = "Also serve the Enlighten API v4 for the same gateways; write its ENPHASE_CLOUD_* settings (secrets included, owner-only) to FILE.")
+    Path cloud;
+    @Option(names = "--cloud-per-minute", paramLabel = "N", description = "Calls a minute the simulated cloud plan allows (default 10, the free plan).")
+    Integer cloudPerMinute;
+
     @Override
     public Integer call() throws Exception {
         List<String> args = new ArrayList<>();
@@ -67,6 +72,8 @@ public class SimulateCommand implements Callable<Integer> {
         add(args, "--pem", pem);
         add(args, "--latency", latency);
         add(args, "--write-gateways-file", gatewaysFile);
+        add(args, "--cloud", cloud);
+        add(args, "--cloud-per-minute", cloudPerMinute);
         if (addressPerGateway) {
             args.add("--address-per-gateway");
         }

@@ -83,6 +83,11 @@ public final class HistoryImport {
         return dir.resolve("backfill-" + gateway.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json");
     }
 
+    /** The {@code --since} of this gateway's import ({@code install} or a date), if one was started. */
+    public Optional<String> since(String gateway) {
+        return load(gateway).map(p -> p.path("since").asText("install"));
+    }
+
     /** Whether an import of this gateway was started and is not finished. */
     public boolean unfinished(String gateway) {
         Optional<ObjectNode> p = load(gateway);
@@ -121,6 +126,9 @@ public final class HistoryImport {
                 state.put("days_done", true);
                 state.put("system_start", start.toString());
                 state.put("days", days.size());
+                if (!state.has("next_week")) { // the weeks to come are known now: the report counts them
+                    state.put("next_week", firstWeek(state, since, clock.instant().getEpochSecond()));
+                }
                 save(gateway, state);
                 progress.accept(report(gateway, state, false, days.size() + " days of daily energy"));
             }

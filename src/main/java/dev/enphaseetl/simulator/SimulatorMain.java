@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,12 +20,15 @@ final class SimulatorMain {
                                     [--captures DIR] [--firmware 8.2.4345] [--inverters N] [--phases 1|2|3]
                                     [--zone Europe/Berlin] [--speed FACTOR] [--token T] [--no-digest] [--pem FILE]
                                     [--hostile INDEX:MODE]... [--latency MS] [--address-per-gateway]
-                                    [--write-gateways-file FILE]
+                                    [--write-gateways-file FILE] [--cloud FILE] [--cloud-per-minute N]
               hostile modes (gateway INDEX from 0, on every path): huge, gzip-bomb, endless, trickle, html, unauthorized
               ports: 0 = random free port, -1 = off (defaults: https 8443, http 8080)
               --latency MS: every gateway answers every data endpoint after MS milliseconds
               --address-per-gateway: gateway i at the root of its own loopback address (127.1.0.1, 127.1.0.2, ...)
-              --write-gateways-file FILE: write the gateways as a CSV list for enphase.gateways-file""";
+              --write-gateways-file FILE: write the gateways as a CSV list for enphase.gateways-file
+              --cloud FILE: also serve the Enlighten API v4 for the same gateways; its enphase.cloud.* settings
+                            (ENPHASE_CLOUD_* lines, secrets included, owner-only) go to FILE
+              --cloud-per-minute N: calls a minute the simulated plan allows (default 10, the free plan)""";
 
     private SimulatorMain() {}
 
@@ -32,6 +36,8 @@ final class SimulatorMain {
         SimulatorConfig.Builder b = SimulatorConfig.builder().httpsPort(8443).httpPort(8080);
         Path pem = null;
         Path gatewaysFile = null;
+        Path cloudFile = null;
+        int cloudPerMinute = 10;
         Map<Integer, Hostile> hostile = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -67,6 +73,8 @@ final class SimulatorMain {
                 case "--pem" -> pem = Path.of(v);
                 case "--latency" -> b.latencyMs(Long.parseLong(v));
                 case "--write-gateways-file" -> gatewaysFile = Path.of(v);
+                case "--cloud" -> cloudFile = Path.of(v);
+                case "--cloud-per-minute" -> cloudPerMinute = Integer.parseInt(v);
                 case "--hostile" -> {
                     int colon = v.indexOf(':');
                     if (colon < 1) {
@@ -91,8 +99,25 @@ final class SimulatorMain {
         if (gatewaysFile != null) {
             System.out.println("Gateway list for enphase.gateways-file: " + gatewaysFile);
         }
+        EnlightenApiSimulator cloud = null;
+        if (cloudFile != null) {
+            if (config.captureDir() != null) {
+                throw new IllegalArgumentException("--cloud needs simulated gateways, not --captures");
+            }
+            List<SimulatedGateway> models = new ArrayList<>();
+            for (int i = 0; i < config.gatewayCount(); i++) {
+                models.add(GatewaySimulator.model(config, i));
+            }
+            cloud = new EnlightenApiSimulator(config.clock(), models).limits(cloudPerMinute, 1000).start();
+            writeCloudFile(cloud, cloudFile);
+            describeCloud(cloud, cloudFile, System.out);
+        }
+        EnlightenApiSimulator cloudToClose = cloud;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (cloudToClose != null) {
+                cloudToClose.close();
+            }
             sim.close();
             stopped.countDown();
         }));
@@ -114,6 +139,30 @@ final class SimulatorMain {
                         + (https ? sim.certificateSha256() : "") + "\n");
             }
         }
+    }
+
+    /**
+     * The simulated cloud's settings as {@code ENPHASE_CLOUD_*} lines (sourceable by a shell, readable as a dotenv
+     * file), written owner-only: the client secret and API key are fake but handled like real ones (never printed).
+     */
+    static void writeCloudFile(EnlightenApiSimulator cloud, Path file) throws java.io.IOException {
+        String text = "ENPHASE_CLOUD_API_URL=" + cloud.apiUrl() + "\n"
+                + "ENPHASE_CLOUD_AUTHORIZE_URL=" + cloud.authorizeUrl() + "\n"
+                + "ENPHASE_CLOUD_OAUTH_TOKEN_URL=" + cloud.tokenUrl() + "\n"
+                + "ENPHASE_CLOUD_CLIENT_ID=" + cloud.clientId() + "\n"
+                + "ENPHASE_CLOUD_CLIENT_SECRET=" + cloud.clientSecret() + "\n"
+                + "ENPHASE_CLOUD_API_KEY=" + cloud.apiKey() + "\n";
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions
+                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
+    }
+
+    static void describeCloud(EnlightenApiSimulator cloud, Path file, PrintStream out) {
+        out.println("Enlighten API v4 (simulated)  " + cloud.apiUrl() + "   client id " + cloud.clientId());
+        out.println("  settings (ENPHASE_CLOUD_*, secrets included): " + file);
+        out.println("  one-time authorization code: the code parameter of the redirect of " + cloud.authorizeUrl()
+                + "?response_type=code&client_id=" + cloud.clientId() + "&redirect_uri=<any>");
     }
 
     static void describe(GatewaySimulator sim, SimulatorConfig config, Path pem, PrintStream out) {

@@ -7,10 +7,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,8 +131,9 @@ class DistributionPackagedIT {
         Result top = run(Map.of(), "--help");
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("Usage: enphase-etl").contains("run").contains("convert").contains("validate")
-                .contains("simulate").contains("replay").contains("token").contains("doctor");
-        for (String sub : List.of("run", "convert", "validate", "simulate", "replay", "token", "doctor")) {
+                .contains("simulate").contains("replay").contains("token").contains("doctor").contains("backfill");
+        for (String sub : List.of("run", "convert", "validate", "simulate", "replay", "token", "doctor",
+                "backfill")) {
             Result help = run(Map.of(), sub, "--help");
             assertThat(help.exit()).as(sub + " --help: %s", help.err()).isZero();
             assertThat(help.out()).as(sub).contains("Usage: enphase-etl " + sub);
@@ -154,6 +162,10 @@ class DistributionPackagedIT {
             assertThat(csv).as("one CSV per measurement").hasSizeGreaterThan(1)
                     .allMatch(p -> p.getFileName().toString().endsWith(".csv"));
             for (Path f : csv) {
+                if (f.getFileName().toString().equals("gateways.csv")) { // the gateways' names, beside the readings
+                    assertThat(Files.readAllLines(f).get(0)).as(f.toString()).startsWith("gateway,name,since");
+                    continue;
+                }
                 String measurement = f.getFileName().toString().replace(".csv", "");
                 assertThat(Files.readAllLines(f).get(0)).as(f.toString())
                         .startsWith("time,local_time,epoch_s,gateway,");
@@ -257,6 +269,105 @@ class DistributionPackagedIT {
         awaitLine(app, log, lp, "system,gateway=replayed-gw production_w=43.5 1704103260");
         assertThat(Files.readString(lp.resolve("enphase-2024-01-01.lp")))
                 .contains("system,gateway=replayed-gw production_w=42.5 1704103200");
+    }
+
+    /**
+     * backfill against {@code simulate --cloud}: bad usage in one line (missing keys, a careless --since), then the
+     * real command with a one-time code from the simulated authorization page imports three weeks into the spool,
+     * never printing a secret, keeps the tokens owner-only, and a second run finds nothing left to do.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void backfillImportsFromTheSimulatedCloudAndResumesWithoutRepeating() throws Exception {
+        Result missing = run(Map.of(), "backfill", "--gateway", "1", "--since", "2026-01-01");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err().strip().lines()).as(missing.err()).singleElement().asString()
+                .contains("enphase.cloud.client-id").contains("enphase.cloud.client-secret")
+                .contains("enphase.cloud.api-key");
+
+        Path simOut = work.resolve("simulate-cloud.log");
+        Path cloudFile = work.resolve("cloud.env");
+        Process sim = command(Map.of(), "simulate", "--https-port", "-1", "--http-port", "0", "--cloud",
+                cloudFile.toString(), "--cloud-per-minute", "600").redirectErrorStream(true)
+                .redirectOutput(simOut.toFile()).start();
+        started.add(sim);
+        Pattern serialLine = Pattern.compile("gateway (\\d+) \\(firmware");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            if (!sim.isAlive()) {
+                fail("simulate --cloud ended: " + Files.readString(simOut));
+            }
+            String s = Files.readString(simOut);
+            return s.contains("Enlighten API v4 (simulated)") && serialLine.matcher(s).find();
+        });
+        String simText = Files.readString(simOut);
+        Matcher sm = serialLine.matcher(simText);
+        assertThat(sm.find()).isTrue();
+        String serial = sm.group(1);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cloudFile))).isEqualTo("rw-------");
+        Map<String, String> env = new HashMap<>();
+        for (String line : Files.readAllLines(cloudFile)) {
+            int eq = line.indexOf('=');
+            env.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        assertThat(env).containsKeys("ENPHASE_CLOUD_API_URL", "ENPHASE_CLOUD_CLIENT_ID",
+                "ENPHASE_CLOUD_CLIENT_SECRET", "ENPHASE_CLOUD_API_KEY");
+        assertThat(simText).as("the simulator prints no secret").doesNotContain(env.get("ENPHASE_CLOUD_CLIENT_SECRET"))
+                .doesNotContain(env.get("ENPHASE_CLOUD_API_KEY"));
+        env.put("ENPHASE_CLOUD_REQUESTS_PER_MINUTE", "600");
+
+        Result badSince = run(env, "backfill", "--gateway", serial, "--since", "yesterday-ish");
+        assertThat(badSince.exit()).isEqualTo(2);
+        assertThat(badSince.err().strip().lines()).as(badSince.err()).singleElement().asString()
+                .contains("--since").contains("yesterday-ish");
+
+        // the owner's browser: the authorization page redirects with a one-time code
+        HttpResponse<Void> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                env.get("ENPHASE_CLOUD_AUTHORIZE_URL") + "?response_type=code&client_id="
+                        + env.get("ENPHASE_CLOUD_CLIENT_ID") + "&redirect_uri=http://127.0.0.1/cb"))
+                .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(page.statusCode()).isEqualTo(302);
+        String code = page.headers().firstValue("Location").orElseThrow().replaceFirst(".*[?&]code=", "");
+
+        String since = LocalDate.now(ZoneOffset.UTC).minusDays(21).toString();
+        Result first = run(env, "backfill", "--code", code, "--gateway", serial, "--since", since);
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("Authorized").contains(serial + ": ").contains("days of daily energy")
+                .contains("finished: " + serial).contains(" 0 left");
+        Matcher left = Pattern.compile("(\\d+) left").matcher(first.out());
+        while (left.find()) {
+            assertThat(Integer.parseInt(left.group(1))).as("three weeks left at most: " + first.out())
+                    .isLessThanOrEqualTo(4);
+        }
+        Pattern secretLike = Pattern.compile("[0-9a-f]{32}");
+        for (String text : List.of(first.out(), first.err())) {
+            assertThat(text).doesNotContain(code).doesNotContain(env.get("ENPHASE_CLOUD_CLIENT_SECRET"))
+                    .doesNotContain(env.get("ENPHASE_CLOUD_API_KEY"));
+            assertThat(secretLike.matcher(text).find()).as("no token-like string printed: " + text).isFalse();
+        }
+        Path tokens = work.resolve("data").resolve("cloud").resolve("oauth.jwt");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens))).isEqualTo("rw-------");
+        List<Path> spooled;
+        try (Stream<Path> s = Files.walk(work.resolve("data").resolve("spool"))) {
+            spooled = s.filter(f -> f.toString().endsWith(".jsonl")).toList();
+        }
+        assertThat(spooled).as("history entries in the spool").isNotEmpty();
+
+        Path quota = work.resolve("data").resolve("cloud").resolve("quota.json");
+        String quotaBefore = Files.readString(quota);
+        Result other = run(env, "backfill", "--gateway", serial, "--since", "install");
+        assertThat(other.exit()).as("a different --since is not ignored silently").isEqualTo(2);
+        assertThat(other.err().strip().lines()).as(other.err()).singleElement().asString().contains("--since " + since)
+                .contains("backfill-" + serial + ".json");
+        Result again = run(env, "backfill", "--gateway", serial);
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("finished: " + serial).contains(" 0 left")
+                .doesNotContain("days of daily energy");
+        assertThat(Files.readString(quota)).as("no cloud call in the second run").isEqualTo(quotaBefore);
+        try (Stream<Path> s = Files.walk(work.resolve("data").resolve("spool"))) {
+            assertThat(s.filter(f -> f.toString().endsWith(".jsonl")).count()).as("nothing imported twice")
+                    .isEqualTo(spooled.size());
+        }
     }
 
     /** Starts {@code simulate} on a free HTTPS port; returns its URL and token. */
