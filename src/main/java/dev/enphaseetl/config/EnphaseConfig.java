@@ -592,7 +592,7 @@ public interface EnphaseConfig {
         @WithDefault("5000")
         int batchSize();
 
-        @WithDefault("true")
+        @WithDefault("false")
         boolean gzip();
 
         @WithName("create-database")

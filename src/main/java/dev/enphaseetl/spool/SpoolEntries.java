@@ -1,7 +1,7 @@
 package dev.enphaseetl.spool;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,10 +10,18 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -54,6 +62,21 @@ public class SpoolEntries {
     private final Path root;
     /** Per sink: scans still to skip after a failed delivery. */
     private final Map<String, AtomicInteger> skip = new ConcurrentHashMap<>();
+    /**
+     * Per sink: the deletion of its last confirmed batch, running on {@link #deleter} while the next batch is read and
+     * delivered. Awaited before the next deletion and before the sink's directory is listed again, so that a listing
+     * never holds an entry already confirmed.
+     */
+    private final Map<String, Future<?>> deleting = new ConcurrentHashMap<>();
+    /**
+     * Unlinking an entry (the last link of its file: the kernel frees it) costs about as much as reading, decoding and
+     * delivering it; one thread for all sinks overlaps it with the next batch.
+     */
+    private final ExecutorService deleter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "spool-deleter");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     public SpoolEntries(EnphaseConfig config) {
@@ -87,6 +110,7 @@ public class SpoolEntries {
         }
         Deque<Path> listing = exchange.getProperty(LISTING, Deque.class);
         if (listing == null || listing.isEmpty()) {
+            awaitDeleted(sink); // no confirmed entry in the new listing; and none left once the loop ends
             listing = list(root.resolve(sink));
             exchange.setProperty(LISTING, listing);
         }
@@ -101,7 +125,7 @@ public class SpoolEntries {
             }
             List<Reading> readings;
             try {
-                readings = SpoolCodec.decode(new String(raw, StandardCharsets.UTF_8));
+                readings = SpoolCodec.decode(raw);
             } catch (RuntimeException e) {
                 if (!files.isEmpty()) {
                     break; // the readable entries before it go first; it is the next batch, alone
@@ -131,18 +155,78 @@ public class SpoolEntries {
         return files != null && !files.isEmpty();
     }
 
-    /** Route step after the sink confirmed the batch (or parked what it refused): its entries are deleted. */
+    /**
+     * Route step after the sink confirmed the batch (or parked what it refused): its entries are deleted, in the
+     * background while the route reads and delivers the next batch (never before this step: the sink has confirmed).
+     * A deletion that failed fails the sink's next {@code remove} or listing; a kill before the deletion ran only
+     * delivers the entries again.
+     */
     @SuppressWarnings("unchecked")
     public void remove(Exchange exchange) throws IOException {
         List<Path> files = exchange.getProperty(BATCH, List.class);
         if (files == null) {
             return;
         }
-        for (Path p : files) {
-            // not synced: a delete lost in a crash only delivers the entry again
-            Files.deleteIfExists(p);
+        if (files.isEmpty()) {
+            return;
         }
+        String sink = exchange.getIn().getHeader("sink", String.class);
+        awaitDeleted(sink); // what it throws leaves this batch in place, for a retry of this step
         exchange.setProperty(BATCH, new ArrayList<Path>());
+        List<Path> confirmed = List.copyOf(files);
+        Callable<Void> delete = () -> {
+            for (Path p : confirmed) {
+                // not synced: a delete lost in a crash only delivers the entry again
+                Files.deleteIfExists(p);
+            }
+            return null;
+        };
+        try {
+            deleting.put(String.valueOf(sink), deleter.submit(delete));
+        } catch (RejectedExecutionException closed) {
+            delete(delete);
+        }
+    }
+
+    /** Waits for the sink's background deletion, if one runs; throws what it failed with. */
+    void awaitDeleted(String sink) throws IOException {
+        Future<?> pending = deleting.remove(String.valueOf(sink));
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while deleting delivered spool entries of " + sink);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot delete delivered spool entries of " + sink + ": " + e.getCause(),
+                    e.getCause());
+        }
+    }
+
+    private static void delete(Callable<Void> delete) throws IOException {
+        try {
+            delete.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Finishes the deletions under way (shutdown): what is confirmed is deleted before the process ends. */
+    @PreDestroy
+    public void close() {
+        deleter.shutdown();
+        try {
+            deleter.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
