@@ -49,10 +49,12 @@ public class CentralDelivery {
     private final KafkaDelivery kafka;
     private final PipelineMetrics metrics;
     private final String deadLetterTopic;
+    private final CentralErrors errors;
 
     @Inject
     public CentralDelivery(EnphaseConfig config, Sinks sinks, SinkSwitches switches, KafkaDelivery kafka,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, CentralErrors errors) {
+        this.errors = errors;
         this.sinks = sinks;
         this.switches = switches;
         this.kafka = kafka;
@@ -86,6 +88,7 @@ public class CentralDelivery {
             }
         }
         commit(records);
+        errors.delivered();
     }
 
     private void deliver(String sink, List<Reading> readings) {

@@ -54,7 +54,8 @@ public final class BeanRegistry {
             Map.entry("pageApi", "dev.enphaseetl.web.PageApi"),
             Map.entry("roles", "dev.enphaseetl.config.Roles"),
             Map.entry("kafkaDelivery", "dev.enphaseetl.sink.KafkaDelivery"),
-            Map.entry("centralDelivery", "dev.enphaseetl.central.CentralDelivery"));
+            Map.entry("centralDelivery", "dev.enphaseetl.central.CentralDelivery"),
+            Map.entry("centralErrors", "dev.enphaseetl.central.CentralErrors"));
 
     private static final String ROOT = "dev/enphaseetl";
 

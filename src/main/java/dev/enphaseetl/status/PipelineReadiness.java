@@ -17,6 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.central.CentralConsumer;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
@@ -33,7 +34,8 @@ import dev.enphaseetl.spool.Spool;
  * entry. DOWN when a gateway's token is expired or missing, a gateway gave no reading for
  * {@code enphase.status.stale-after} (whatever it answered) or has a poll stuck, an enabled sink's last delivery
  * failed or its oldest spooled entry waited that long, the spool is full ({@code enphase.spool.max-bytes}) or the last
- * write to the spool failed. Each problem is named in the data ({@code gateway.<id>.problem}, {@code sink.<name>.error}).
+ * write to the spool failed, or (central role) the Kafka consumer is out of its group or not polling for that long
+ * ({@link CentralConsumer}). Each problem is named in the data ({@code gateway.<id>.problem}, {@code sink.<name>.error}).
  */
 @Readiness
 @ApplicationScoped
@@ -57,6 +59,8 @@ public class PipelineReadiness implements HealthCheck {
     GatewayRegistry gateways;
     @Inject
     GatewayActivity activity;
+    @Inject
+    CentralConsumer central;
 
     @Override
     public HealthCheckResponse call() {
@@ -127,6 +131,11 @@ public class PipelineReadiness implements HealthCheck {
                 up = false;
                 outcome.get().error().ifPresent(e -> b.withData(key + ".error", e));
             }
+        }
+        var kafka = central.problem();
+        if (kafka.isPresent()) {
+            up = false;
+            b.withData("kafka.consumer.error", kafka.get());
         }
         return b.status(up).build();
     }

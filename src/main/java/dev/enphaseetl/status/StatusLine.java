@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.enphaseetl.auth.GatewayTokens;
 import dev.enphaseetl.auth.TokenStatus;
+import dev.enphaseetl.central.CentralConsumer;
 import dev.enphaseetl.config.EnphaseConfig;
 import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayTarget;
@@ -61,6 +62,8 @@ public class StatusLine {
     StaleEndpoints stale;
     @Inject
     CloudRound cloud;
+    @Inject
+    CentralConsumer central;
 
     /** {@code stale: <gateway> <endpoint> <age>, ...} when endpoints answer but their data stands still. */
     public static Optional<String> staleSegment(List<StaleEndpoints.Stale> stale) {
@@ -104,6 +107,7 @@ public class StatusLine {
                 + metrics.sinkDeadLetteredReadings() + " readings");
         staleSegment(stale.stale()).ifPresent(line::add);
         cloud.statusSegment().ifPresent(line::add);
+        central.problem().ifPresent(p -> line.add("KAFKA FAILING: " + p));
         for (TokenStatus t : tokens.statuses()) {
             t.daysLeft().ifPresent(d -> metrics.tokenDaysLeft(t.gatewayId(), d));
         }

@@ -140,6 +140,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private Path writeProperties(int i) throws IOException {
+        int replicas = Math.min(3, brokers.length); // a one-broker cluster for short tests
         String voters = java.util.stream.IntStream.range(0, brokers.length)
                 .mapToObj(j -> (j + 1) + "@127.0.0.1:" + controllerPorts[j]).collect(Collectors.joining(","));
         String text = String.join("\n",
@@ -153,14 +154,14 @@ public final class KafkaCluster implements AutoCloseable {
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data-" + i),
                 "num.partitions=6",
-                "default.replication.factor=3",
-                "min.insync.replicas=2",
-                "offsets.topic.replication.factor=3",
+                "default.replication.factor=" + replicas,
+                "min.insync.replicas=" + Math.min(2, replicas),
+                "offsets.topic.replication.factor=" + replicas,
                 "offsets.topic.num.partitions=6",
-                "transaction.state.log.replication.factor=3",
-                "transaction.state.log.min.isr=2",
-                "share.coordinator.state.topic.replication.factor=3",
-                "share.coordinator.state.topic.min.isr=2",
+                "transaction.state.log.replication.factor=" + replicas,
+                "transaction.state.log.min.isr=" + Math.min(2, replicas),
+                "share.coordinator.state.topic.replication.factor=" + replicas,
+                "share.coordinator.state.topic.min.isr=" + Math.min(2, replicas),
                 "group.initial.rebalance.delay.ms=0",
                 "group.min.session.timeout.ms=2000",
                 "auto.create.topics.enable=true",
