@@ -17,8 +17,16 @@ import java.util.TreeMap;
  */
 public record Reading(String measurement, SortedMap<String, String> tags, SortedMap<String, Double> fields, long time) {
 
+    /** The latest time a reading may have: 9999-12-31T23:59:59Z, the last instant every sink can write. */
+    public static final long MAX_TIME = 253_402_300_799L;
+
     public Reading {
         Objects.requireNonNull(measurement, "measurement");
+        if (time < 0 || time > MAX_TIME) {
+            // e.g. milli- or nanoseconds where seconds belong: no sink could file or store it
+            throw new IllegalArgumentException("time " + time + " of " + measurement
+                    + " is not an epoch second between 1970 and 9999 (milliseconds or nanoseconds?)");
+        }
         tags = Collections.unmodifiableSortedMap(new TreeMap<>(tags));
         fields = Collections.unmodifiableSortedMap(new TreeMap<>(fields));
         for (Map.Entry<String, Double> f : fields.entrySet()) {

@@ -44,6 +44,13 @@ class KafkaRolesTest {
         assertThatThrownBy(() -> ReadingRecords.readings("<html>".getBytes(StandardCharsets.UTF_8), "1"))
                 .isInstanceOf(PermanentSinkException.class).hasMessageContaining("not readings");
         assertThatThrownBy(() -> ReadingRecords.readings(new byte[0], "1")).isInstanceOf(PermanentSinkException.class);
+        // another producer's nanoseconds where seconds belong: no sink could file it, so it is refused for its
+        // content (dead-letter topic), never retried as an outage that would stall its partition
+        String nanos = new String(value, StandardCharsets.UTF_8).replaceFirst("\"time\":1\\b",
+                "\"time\":1700000000000000000");
+        assertThat(nanos).contains("1700000000000000000");
+        assertThatThrownBy(() -> ReadingRecords.readings(nanos.getBytes(StandardCharsets.UTF_8), "1"))
+                .isInstanceOf(PermanentSinkException.class).hasMessageContaining("not an epoch second");
     }
 
     @Test
