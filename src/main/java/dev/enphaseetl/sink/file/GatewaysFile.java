@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import org.jboss.logging.Logger;
 
@@ -26,6 +28,8 @@ final class GatewaysFile {
     private static final Logger LOG = Logger.getLogger(GatewaysFile.class);
     static final String NAME = "gateways.csv";
 
+    private static final ConcurrentMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
+
     private final Path file;
     private Map<String, Map.Entry<GatewayIdentity, Long>> known;
 
@@ -35,29 +39,39 @@ final class GatewaysFile {
 
     void update(List<Reading> readings) throws IOException {
         Map<String, GatewayIdentity> seen = GatewayIdentity.of(readings);
-        if (seen.isEmpty()) {
+        if (seen.isEmpty() || (known != null && seen.values().stream()
+                .allMatch(id -> known.containsKey(id.serial()) && known.get(id.serial()).getKey().equals(id)))) {
             return;
         }
-        Map<String, Map.Entry<GatewayIdentity, Long>> current = load();
-        Map<String, Map.Entry<GatewayIdentity, Long>> next = new LinkedHashMap<>(current);
-        for (GatewayIdentity id : seen.values()) {
-            Map.Entry<GatewayIdentity, Long> was = current.get(id.serial());
-            if (was == null || !was.getKey().equals(id)) {
-                long since = readings.stream().filter(r -> id.serial().equals(r.tag("gateway")))
-                        .mapToLong(Reading::time).min().orElse(0);
-                next.put(id.serial(), Map.entry(id, since));
+        // a change: merged with the file as it is now (another sink instance may write the same file), under a lock
+        // per file for this JVM, written to a temporary file of its own, then renamed over it
+        synchronized (LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object())) {
+            known = null;
+            Map<String, Map.Entry<GatewayIdentity, Long>> current = load();
+            Map<String, Map.Entry<GatewayIdentity, Long>> next = new LinkedHashMap<>(current);
+            for (GatewayIdentity id : seen.values()) {
+                Map.Entry<GatewayIdentity, Long> was = current.get(id.serial());
+                if (was == null || !was.getKey().equals(id)) {
+                    long since = readings.stream().filter(r -> id.serial().equals(r.tag("gateway")))
+                            .mapToLong(Reading::time).min().orElse(0);
+                    next.put(id.serial(), Map.entry(id, since));
+                }
             }
+            if (next.equals(current)) {
+                return;
+            }
+            Map<GatewayIdentity, Long> rows = new LinkedHashMap<>();
+            next.values().forEach(e -> rows.put(e.getKey(), e.getValue()));
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), NAME + ".", ".tmp");
+            try {
+                Files.writeString(tmp, CsvRows.gateways(rows), StandardCharsets.UTF_8);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            known = next;
         }
-        if (next.equals(current)) {
-            return;
-        }
-        Map<GatewayIdentity, Long> rows = new LinkedHashMap<>();
-        next.values().forEach(e -> rows.put(e.getKey(), e.getValue()));
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(NAME + ".tmp");
-        Files.writeString(tmp, CsvRows.gateways(rows), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        known = next;
     }
 
     private Map<String, Map.Entry<GatewayIdentity, Long>> load() throws IOException {

@@ -150,6 +150,9 @@ class FileSinksTest {
         assertThat(read(file)).hasSize(4 * 50 * 20).allSatisfy(r -> assertThat(r.size()).isEqualTo(
                 CsvRows.header("system").size()));
         assertThat(Files.readAllLines(file).stream().filter(l -> l.startsWith("time,"))).hasSize(1);
+        // both sink instances keep the one gateways.csv: every gateway listed, none lost to the other's rewrite
+        assertThat(read(data.resolve("csv/gateways.csv"))).extracting(r -> r.get("gateway"))
+                .containsExactlyInAnyOrder("g0", "g1", "g2", "g3");
     }
 
     static List<CSVRecord> read(Path file) throws Exception {
