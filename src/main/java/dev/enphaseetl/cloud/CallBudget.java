@@ -191,8 +191,11 @@ public final class CallBudget {
         }
     }
 
-    /** Temporary file in the same directory, fsync, atomic rename: a reader sees the old or the new content. */
-    static void writeAtomically(Path target, String content) throws IOException {
+    /**
+     * Temporary file in the same directory, fsync, atomic rename: a reader sees the old or the new content (also the
+     * history import's progress files).
+     */
+    public static void writeAtomically(Path target, String content) throws IOException {
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");

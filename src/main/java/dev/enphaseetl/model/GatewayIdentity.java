@@ -77,6 +77,12 @@ public record GatewayIdentity(String serial, String name, SortedMap<String, Stri
         return out;
     }
 
+    /** The time of the oldest of these readings that belongs to gateway {@code serial} (0 when none does). */
+    public static long firstTime(Collection<Reading> readings, String serial) {
+        return readings.stream().filter(r -> serial.equals(r.tag("gateway"))).mapToLong(Reading::time).min()
+                .orElse(0);
+    }
+
     /** The extra tags as {@code key=value} pairs joined by {@code ;} (sorted by key), for one text cell. */
     public String tagsText() {
         StringBuilder sb = new StringBuilder();

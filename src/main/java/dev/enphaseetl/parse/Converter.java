@@ -244,8 +244,7 @@ public final class Converter {
                     }
                     Map<GatewayIdentity, Long> gateways = new LinkedHashMap<>();
                     GatewayIdentity.of(result.readings()).values().forEach(id -> gateways.put(id,
-                            result.readings().stream().filter(r -> id.serial().equals(r.tag("gateway")))
-                                    .mapToLong(Reading::time).min().orElse(0)));
+                            GatewayIdentity.firstTime(result.readings(), id.serial())));
                     if (!gateways.isEmpty()) {
                         Path file = outDir.resolve("gateways.csv");
                         Files.writeString(file, CsvRows.gateways(gateways), StandardCharsets.UTF_8);

@@ -52,8 +52,7 @@ final class GatewaysFile {
             for (GatewayIdentity id : seen.values()) {
                 Map.Entry<GatewayIdentity, Long> was = current.get(id.serial());
                 if (was == null || !was.getKey().equals(id)) {
-                    long since = readings.stream().filter(r -> id.serial().equals(r.tag("gateway")))
-                            .mapToLong(Reading::time).min().orElse(0);
+                    long since = GatewayIdentity.firstTime(readings, id.serial());
                     next.put(id.serial(), Map.entry(id, since));
                 }
             }

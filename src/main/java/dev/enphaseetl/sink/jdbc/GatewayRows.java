@@ -54,8 +54,7 @@ final class GatewayRows {
                 "since_utc"), false);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (GatewayIdentity id : changed.values()) {
-                long since = readings.stream().filter(r -> id.serial().equals(r.tag("gateway")))
-                        .mapToLong(Reading::time).min().orElse(0);
+                long since = GatewayIdentity.firstTime(readings, id.serial());
                 ps.setString(1, id.serial());
                 ps.setString(2, id.name());
                 ps.setString(3, json(id.tags()));
