@@ -19,7 +19,9 @@ COPY README.md ./
 RUN ./mvnw -B -DskipTests -Dservices.skip=true -Dformat.skip=true package
 
 # ---- run ----
-FROM eclipse-temurin:17-jre
+# Java 21: the launcher keeps a class data sharing archive of the application on Java 19 and later (faster start,
+# less metaspace); the code targets Java 17 and runs on 17 to 25
+FROM eclipse-temurin:21-jre
 # curl for the HEALTHCHECK (installed explicitly rather than relying on the base image having it)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \

@@ -129,6 +129,11 @@ public class GatewayFetcher {
         this.sessions = new GatewaySessions(http);
     }
 
+    /** The HTTP client (tests read its connection count). */
+    GatewayHttpClient http() {
+        return http;
+    }
+
     /** The pool for steps that may block (token renewal; the caller's parsing and spooling). */
     public ExecutorService steps() {
         return steps;

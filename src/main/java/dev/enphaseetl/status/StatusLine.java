@@ -75,27 +75,77 @@ public class StatusLine {
                 .collect(Collectors.joining(", ")));
     }
 
+    /**
+     * Gateways named one by one in the status line at most: beyond, a fleet's line would be hundreds of KB a minute.
+     * The rest are counted (health and {@code /api/pipeline} name every one).
+     */
+    static final int MAX_NAMED = 10;
+
+    /** A gateway's problem (empty when it is fine) and the age of its newest reading (empty: none yet). */
+    public record GatewayLine(String id, Optional<String> problem, Optional<Duration> age) {}
+
+    /**
+     * {@code gateways OK <ok>/<total> (<id>: <problem>; ...)}: at most {@link #MAX_NAMED} problems named, then
+     * {@code and <n> more}.
+     */
+    public static String gatewaysSegment(int ok, List<GatewayLine> all) {
+        List<GatewayLine> bad = all.stream().filter(g -> g.problem().isPresent()).toList();
+        StringJoiner problems = new StringJoiner("; ");
+        bad.stream().limit(MAX_NAMED).forEach(g -> problems.add(g.id() + ": " + g.problem().get()));
+        if (bad.size() > MAX_NAMED) {
+            problems.add("and " + (bad.size() - MAX_NAMED) + " more");
+        }
+        return "gateways OK " + ok + "/" + all.size() + (bad.isEmpty() ? "" : " (" + problems + ")");
+    }
+
+    /**
+     * {@code newest reading age <id> <s>s, ...} for up to {@link #MAX_NAMED} gateways; for more, the median, the
+     * oldest ones by name, and how many have none yet: {@code newest reading age median 12s, oldest g7 310s, g2 95s,
+     * none yet 3 (g9, g11, g12)}.
+     */
+    public static String agesSegment(List<GatewayLine> all) {
+        if (all.size() <= MAX_NAMED) {
+            return "newest reading age " + all.stream().map(g -> g.id() + " " + g.age().map(StatusLine::seconds)
+                    .orElse("none")).collect(Collectors.joining(", "));
+        }
+        List<GatewayLine> aged = all.stream().filter(g -> g.age().isPresent())
+                .sorted(java.util.Comparator.comparing((GatewayLine g) -> g.age().get()).reversed()).toList();
+        List<String> none = all.stream().filter(g -> g.age().isEmpty()).map(GatewayLine::id).toList();
+        StringJoiner j = new StringJoiner(", ", "newest reading age ", "");
+        if (!aged.isEmpty()) {
+            j.add("median " + seconds(aged.get(aged.size() / 2).age().get()));
+            j.add("oldest " + aged.stream().limit(3).map(g -> g.id() + " " + seconds(g.age().get()))
+                    .collect(Collectors.joining(", ")));
+        }
+        if (!none.isEmpty()) {
+            j.add("none yet " + none.size() + " (" + String.join(", ", none.subList(0, Math.min(3, none.size())))
+                    + (none.size() > 3 ? ", ..." : "") + ")");
+        }
+        return j.toString();
+    }
+
+    private static String seconds(Duration d) {
+        return Math.max(0, d.toSeconds()) + "s";
+    }
+
     public String print() {
         Instant now = Instant.now();
         Duration staleAfter = config.status().staleAfter();
         Duration stuckAfter = GatewayHealth.stuckAfter(config.http().requestDeadline());
-        int total = gateways.gateways().size();
         int ok = 0;
-        StringJoiner problems = new StringJoiner("; ");
-        StringJoiner ages = new StringJoiner(", ");
+        List<GatewayLine> all = new java.util.ArrayList<>();
         for (GatewayTarget g : gateways.gateways()) {
             Optional<GatewayActivity.Snapshot> s = activity.of(g.id());
             Optional<String> problem = s.flatMap(x -> GatewayHealth.problem(x, now, staleAfter, stuckAfter));
             if (problem.isEmpty() && !polls.hasGatewayProblem(g.id())) {
                 ok++;
             }
-            problem.ifPresent(p -> problems.add(g.id() + ": " + p));
-            ages.add(g.id() + " " + s.flatMap(GatewayActivity.Snapshot::newestReading)
-                    .map(t -> Math.max(0, Duration.between(t, now).toSeconds()) + "s").orElse("none"));
+            all.add(new GatewayLine(g.id(), problem, s.flatMap(GatewayActivity.Snapshot::newestReading)
+                    .map(t -> Duration.between(t, now))));
         }
         StringJoiner line = new StringJoiner(" | ");
-        line.add("gateways OK " + ok + "/" + total + (problems.length() > 0 ? " (" + problems + ")" : ""));
-        line.add("newest reading age " + ages);
+        line.add(gatewaysSegment(ok, all));
+        line.add(agesSegment(all));
         for (String sink : switches.enabled()) {
             long depth = PipelineReadiness.depth(spool.directory(sink));
             metrics.spoolDepth(sink, depth);

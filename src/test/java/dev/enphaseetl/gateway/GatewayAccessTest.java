@@ -94,6 +94,35 @@ class GatewayAccessTest {
     }
 
     @Test
+    void aGatewayIsPolledOverOneKeptAliveConnectionAndGatewaysSharingAHostPortGetOneEach() throws Exception {
+        try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().gatewayCount(3).httpPort(-1)
+                .httpsPort(0).build())) {
+            sim.start();
+            List<GatewayTarget> gws = new java.util.ArrayList<>();
+            TokenManager tokens = new TokenManager(Clock.systemUTC(), RenewalPolicy.defaults());
+            for (int i = 0; i < 3; i++) {
+                gws.add(new GatewayTarget("gw" + i, URI.create(sim.baseUrl(i, true)), null, Map.of()));
+                tokens.register("gw" + i, new StaticTokenSource(SimulatorConfig.DEV_TOKEN, "test"));
+            }
+            GatewayFetcher f = fetcher(tokens, Map.of());
+            // one gateway, its polls one after the other as the pipeline makes them: /auth/check_jwt opens the
+            // session and the first poll follows at once (before, that opened a second connection)
+            for (Endpoint e : List.of(Endpoint.INFO, Endpoint.PRODUCTION_JSON, Endpoint.IVP_METERS,
+                    Endpoint.API_V1_PRODUCTION, Endpoint.IVP_METERS_READINGS, Endpoint.IVP_PDM_ENERGY)) {
+                assertThat(f.fetch(new PollTask(gws.get(0), e)).status()).as("%s", e).isEqualTo(200);
+            }
+            assertThat(f.http().connections()).as("connections to one gateway").isEqualTo(1);
+
+            // three gateways behind one host:port, polled at once: each still has a connection of its own
+            var inFlight = gws.stream().map(g -> f.fetchAsync(new PollTask(g, Endpoint.API_V1_PRODUCTION))).toList();
+            for (var answer : inFlight) {
+                assertThat(answer.get().status()).isEqualTo(200);
+            }
+            assertThat(f.http().connections()).as("connections to three gateways at one host:port").isEqualTo(3);
+        }
+    }
+
+    @Test
     void aChangedCertificateIsRefusedNamingOldAndNewFingerprints() throws Exception {
         TokenManager tokens = tokens("gw", SimulatorConfig.DEV_TOKEN);
         GatewayFetcher f = fetcher(tokens, Map.of());

@@ -188,7 +188,8 @@ class ComposeFileTest {
                         "ENTRYPOINT [\"/app/bin/enphase-etl\"]", "/q/health/ready", "-Dservices.skip=true",
                         "-Dformat.skip=true package")
                 .containsPattern("(?m)^FROM maven:3\\.9-eclipse-temurin-17 AS build$")
-                .containsPattern("(?m)^FROM eclipse-temurin:17-jre$")
+                // the runtime is Java 19 or later, where the launcher keeps its class data sharing archive
+                .containsPattern("(?m)^FROM eclipse-temurin:21-jre$")
                 .containsPattern("(?m)^USER enphase$");
         assertThat(Files.readString(Path.of(".dockerignore"))).contains("target/", "data/");
     }
