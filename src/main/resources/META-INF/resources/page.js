@@ -275,7 +275,35 @@
     $('dead-letters').innerHTML = dl.items.length ? dl.items.map((d) => '<li><b>' + esc(d.kind) + '</b> ' + esc(d.where)
       + ' <span class="muted">' + esc(d.at || '') + '</span><br>' + esc(d.reason || '') + '</li>').join('')
       : '<li class="muted">None.</li>';
+    drawGaps(p.archive_gaps);
     page.loaded.pipeline = Date.now();
+  }
+
+  function minutes(s) {
+    return s >= 5400 ? (s / 3600).toFixed(1) + ' h' : Math.round(s / 60) + ' min';
+  }
+
+  function drawGaps(ag) {
+    const el = $('archive-gaps');
+    const c = ag && ag.cloud;
+    $('gaps-summary').textContent = c ? '· cloud calls this month ' + c.calls_month + ' / ' + c.limit_month
+      + (c.gaps_waiting ? ', ' + c.gaps_waiting + ' gaps wait for the next round' : '') : '';
+    if (!ag || ag.state === 'no-report') {
+      el.innerHTML = '<p class="muted" data-gaps="no-report">No look at the archive yet (the first comes a few minutes'
+        + ' after the start and needs the SQL sink).</p>';
+    } else if (ag.state === 'none') {
+      el.innerHTML = '<p data-gaps="none">No gaps found <span class="muted">(checked ' + clock(ag.checked_at)
+        + ')</span>.</p>';
+    } else {
+      el.innerHTML = '<div class="scroll"><table id="gaps" data-gaps="gaps"><thead><tr><th>Gateway</th><th class="num">Gaps</th>'
+        + '<th class="num">Longest</th><th>Missing days</th><th>Newest gaps</th></tr></thead><tbody>'
+        + ag.gateways.map((g) => '<tr data-gateway="' + esc(g.gateway) + '"><td>' + esc(g.gateway) + '</td><td class="num">'
+          + g.gaps + '</td><td class="num">' + (g.gaps ? minutes(g.longest_s) : '–') + '</td><td class="wrap">'
+          + (g.missing_days.length ? esc(g.missing_days.join(', ')) : '–') + '</td><td class="wrap">'
+          + g.items.map((x) => esc(x.measurement) + ' ' + clock(x.start) + '–' + clock(x.end) + ' ('
+            + minutes(x.length_s) + ')').join('<br>') + '</td></tr>').join('')
+        + '</tbody></table></div><p class="muted">Checked ' + clock(ag.checked_at) + '.</p>';
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------- wiring

@@ -291,6 +291,21 @@ public interface EnphaseConfig {
         @WithDefault("100")
         int fillReserve();
 
+        /**
+         * Most Enlighten API calls one cloud round spends on filling gaps; the rest of a backlog waits for the next
+         * round (oldest gaps first). Must be 1 or more.
+         */
+        @WithName("max-calls-per-round")
+        @WithDefault("20")
+        int maxCallsPerRound();
+
+        /**
+         * Ask the cloud for 5-minute per-microinverter production in the daylight part of gaps (one call per 20
+         * micros per day of a gap).
+         */
+        @WithDefault("false")
+        boolean micros();
+
         /** A period longer than this without a local reading of a measurement is a gap. */
         @WithName("gap-threshold")
         @WithDefault("10m")

@@ -47,7 +47,9 @@ public class CloudRound {
     private final ProblemLog problems = new ProblemLog(LOG);
     private final AtomicLong written = new AtomicLong();
     private volatile GapFinder.Report last;
+    private volatile GapFiller.Result lastFill;
     private EnlightenApi api;
+    private CloudTelemetry telemetry;
 
     @Inject
     public CloudRound(EnphaseConfig config, JdbcDelivery jdbc, SinkSwitches switches, Spool spool,
@@ -64,6 +66,21 @@ public class CloudRound {
         return Optional.ofNullable(last);
     }
 
+    /** What the last round that asked the cloud did, if one did. */
+    public Optional<GapFiller.Result> lastFill() {
+        return Optional.ofNullable(lastFill);
+    }
+
+    /** The plan's calls per month ({@code enphase.cloud.requests-per-month}). */
+    public int callsPerMonth() {
+        return config.cloud().requestsPerMonth();
+    }
+
+    /** The most calls one round spends on gaps ({@code enphase.cloud.max-calls-per-round}). */
+    public int maxCallsPerRound() {
+        return config.cloud().maxCallsPerRound();
+    }
+
     /** Calls this month, or empty without a cloud account. */
     public Optional<Integer> callsThisMonth() {
         return api == null ? Optional.empty() : Optional.of(api.budget().usedThisMonth());
@@ -71,7 +88,16 @@ public class CloudRound {
 
     /** The status line's segment: gaps per gateway and the cloud calls, empty when there is nothing to tell. */
     public Optional<String> statusSegment() {
-        GapFinder.Report r = last;
+        return statusSegment(last, callsThisMonth(), config.cloud().requestsPerMonth(), lastFill,
+                config.cloud().maxCallsPerRound());
+    }
+
+    /**
+     * Pure: the status segment of a report ({@code null}: none yet), the calls this month (empty without an
+     * account) and the last fill ({@code null}: none), which says how many gaps wait when the cap stopped it.
+     */
+    static Optional<String> statusSegment(GapFinder.Report r, Optional<Integer> callsThisMonth, int perMonth,
+            GapFiller.Result fill, int maxCallsPerRound) {
         if (r == null) {
             return Optional.empty();
         }
@@ -79,8 +105,11 @@ public class CloudRound {
         Map<String, Duration> longest = r.longest();
         longest.forEach((gw, d) -> j.add(gw + " " + r.of(gw).size() + " (longest " + d.toMinutes() + " min)"));
         r.missingDays().forEach((gw, days) -> j.add(gw + " " + days.size() + " days missing"));
-        String calls = callsThisMonth().map(c -> "; cloud calls this month " + c + "/"
-                + config.cloud().requestsPerMonth()).orElse("");
+        String calls = callsThisMonth.map(c -> "; cloud calls this month " + c + "/" + perMonth).orElse("")
+                + (fill != null && fill.gapsWaiting() > 0
+                        ? "; " + fill.gapsWaiting() + " gaps wait for the next round (at most " + maxCallsPerRound
+                                + " calls a round)"
+                        : "");
         return j.length() == 0 && calls.isEmpty()
                 ? Optional.empty()
                 : Optional.of("gaps: "
@@ -107,6 +136,7 @@ public class CloudRound {
         }
         if (api == null) {
             api = EnlightenApi.create(settings, Clock.systemUTC());
+            telemetry = new CloudTelemetry(api, c.systems()); // kept: a looked-up system id costs one call, once
         }
         if (!api.tokens().authorized()) {
             problems.problem("auth", "auth", Logger.Level.WARN, "Gaps are not filled from the cloud: the Enlighten"
@@ -114,14 +144,16 @@ public class CloudRound {
             return 0;
         }
         try {
-            GapFiller.Result r = new GapFiller(new CloudTelemetry(api, c.systems()), spool).fill(report.gaps(),
-                    jdbc.sink());
+            GapFiller.Result r = new GapFiller(telemetry, spool, c.maxCallsPerRound(), c.micros())
+                    .fill(report.gaps(), jdbc.sink());
+            lastFill = r;
             written.addAndGet(r.intervalsWritten());
             metrics.cloudCalls(api.budget().usedThisMonth(), written.get());
-            if (r.intervalsWritten() > 0) {
-                LOG.infof("cloud: %d intervals written into %d gaps (%d complete) with %d calls; %d of %d calls"
-                        + " used this month", r.intervalsWritten(), r.gapsSeen(), r.gapsComplete(), r.calls(),
-                        api.budget().usedThisMonth(), api.budget().perMonth());
+            if (r.intervalsWritten() > 0 || r.gapsWaiting() > 0) {
+                LOG.infof("cloud: %d intervals written into %d gaps (%d complete) with %d calls; %d gaps wait for"
+                        + " the next round (at most %d calls a round); %d of %d calls used this month",
+                        r.intervalsWritten(), r.gapsSeen(), r.gapsComplete(), r.calls(), r.gapsWaiting(),
+                        c.maxCallsPerRound(), api.budget().usedThisMonth(), api.budget().perMonth());
             }
             problems.ok("quota", "Gaps are filled from the cloud again");
             problems.ok("fail", "The Enlighten API answers again");

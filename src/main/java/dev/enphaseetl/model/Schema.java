@@ -202,13 +202,19 @@ public final class Schema {
                 "energy of one interval from Enphase's cloud (Enlighten Systems API v4 telemetry, docs/cloud.md), written"
                         + " only where the local archive has a gap; timestamp is the interval's end (end_at)",
                 List.of(GATEWAY, new Column("source", "", "always cloud: the value did not come from the gateway"),
-                        new Column("kind", "", "production, consumption, import or export")),
+                        new Column("kind", "", "production, consumption, import, export, battery_charge,"
+                                + " battery_discharge, battery_soc or micro"),
+                        new Column("device", "", "the micro-inverter's serial (kind micro); empty otherwise")),
                 List.of(new Column("energy_wh", "Wh",
-                        "energy of the interval (enwh, wh_del, wh_imported, wh_exported)"),
+                        "energy of the interval (enwh, wh_del, wh_imported, wh_exported; battery charge.enwh,"
+                                + " discharge.enwh)"),
                         new Column("power_w", "W", "mean power of the interval (energy_wh / duration)"),
-                        new Column("duration_s", "s", "length of the interval (900 for 15-minute telemetry)"),
+                        new Column("duration_s", "s", "length of the interval (900 for 15-minute telemetry, 300"
+                                + " for micro-inverters)"),
                         new Column("devices_reporting", "", "devices that had reported the interval when it was"
-                                + " fetched, when the API tells"))));
+                                + " fetched, when the API tells"),
+                        new Column("soc_pct", "%", "battery state of charge at the interval's end (kind"
+                                + " battery_soc)"))));
         register(new Measurement("cloud_day",
                 "daily energy from Enphase's cloud since the system's start (v4 energy_lifetime and"
                         + " consumption_lifetime, docs/cloud.md); timestamp is the start of the system's local day",

@@ -110,6 +110,10 @@ public class ConfigCheck {
             e.getValue().period().flatMap(p -> periodProblem("enphase.poll." + id + ".period", p))
                     .ifPresent(problems::add);
         }
+        if (config.cloud().maxCallsPerRound() < 1) {
+            problems.add("enphase.cloud.max-calls-per-round is " + config.cloud().maxCallsPerRound()
+                    + ": set it to 1 or more (ENPHASE_CLOUD_MAX_CALLS_PER_ROUND; default 20)");
+        }
         try {
             ZoneId.of(config.ledger().zone());
         } catch (DateTimeException e) {

@@ -33,7 +33,8 @@ import io.vertx.core.json.JsonObject;
  * local endpoints ({@link SimulatedGateway}), so cloud and local values agree: 15-minute meter telemetry
  * ({@code telemetry/production_meter}, {@code telemetry/consumption_meter}, {@code energy_import_telemetry},
  * {@code energy_export_telemetry}; the simulated net meter counts consumption as imported and production as
- * exported, as its local meter does), daily energy ({@code energy_lifetime}, {@code consumption_lifetime}) and
+ * exported, as its local meter does), battery telemetry ({@code telemetry/battery}, from the {@link SimulatedBattery}
+ * of a gateway that has one), 5-minute per-micro-inverter production ({@code devices/micros/telemetry}), daily energy ({@code energy_lifetime}, {@code consumption_lifetime}) and
  * {@code systems/retrieve_system_id}.
  * <p>
  * OAuth 2 as Enphase does it: {@code /oauth/authorize} redirects with a one-time code, {@code POST /oauth/token}
@@ -348,23 +349,102 @@ public final class EnlightenApiSimulator implements AutoCloseable {
             case "/telemetry/consumption_meter" -> telemetry(req, g, m.group(1), uploaded, "enwh", false, false);
             case "/energy_import_telemetry" -> telemetry(req, g, m.group(1), uploaded, "wh_imported", false, true);
             case "/energy_export_telemetry" -> telemetry(req, g, m.group(1), uploaded, "wh_exported", true, true);
+            case "/telemetry/battery" -> battery(req, g, m.group(1), uploaded);
+            case "/devices/micros/telemetry" -> micros(req, g, m.group(1), uploaded);
             case "/energy_lifetime" -> lifetime(req, g, m.group(1), uploaded, true);
             case "/consumption_lifetime" -> lifetime(req, g, m.group(1), uploaded, false);
             default -> null;
         };
     }
 
-    private JsonObject telemetry(HttpServerRequest req, SimulatedGateway g, String id, Instant uploaded,
-            String field, boolean production, boolean nested) {
-        String granularity = req.getParam("granularity") == null ? "day" : req.getParam("granularity");
-        long span = switch (granularity) {
+    private static long span(HttpServerRequest req) {
+        String granularity = granularity(req);
+        return switch (granularity) {
             case "day" -> 86_400;
             case "week" -> 7 * 86_400;
             default -> throw new IllegalArgumentException("granularity must be day or week");
         };
-        long start = req.getParam("start_at") == null
+    }
+
+    private static String granularity(HttpServerRequest req) {
+        return req.getParam("granularity") == null ? "day" : req.getParam("granularity");
+    }
+
+    private static long start(HttpServerRequest req, SimulatedGateway g, Instant uploaded) {
+        return req.getParam("start_at") == null
                 ? g.localMidnight(uploaded).getEpochSecond()
                 : Long.parseLong(req.getParam("start_at"));
+    }
+
+    /**
+     * {@code telemetry/battery}: 15-minute charge and discharge energy and the state of charge at each interval's end,
+     * from the gateway's {@link SimulatedBattery} (the one {@code /ivp/ensemble/*} shows); no intervals without a
+     * battery.
+     */
+    private JsonObject battery(HttpServerRequest req, SimulatedGateway g, String id, Instant uploaded) {
+        String granularity = granularity(req);
+        long span = span(req);
+        long start = start(req, g, uploaded);
+        long first = Math.max(Math.floorDiv(start, STEP) * STEP + STEP, g.installedAt().getEpochSecond() + STEP);
+        long last = Math.min(start + span, Math.floorDiv(uploaded.getEpochSecond(), STEP) * STEP);
+        JsonArray intervals = new JsonArray();
+        if (g.battery().isPresent()) {
+            SimulatedBattery b = g.battery().get();
+            for (long e = first; e <= last; e += STEP) {
+                Instant a = Instant.ofEpochSecond(e - STEP);
+                Instant end = Instant.ofEpochSecond(e);
+                intervals.add(new JsonObject().put("end_at", e)
+                        .put("charge", new JsonObject().put("enwh", Math.round(b.chargeWhBetween(a, end)))
+                                .put("devices_reporting", 1))
+                        .put("discharge", new JsonObject().put("enwh", Math.round(b.dischargeWhBetween(a, end)))
+                                .put("devices_reporting", 1))
+                        .put("soc", new JsonObject().put("percent", Math.round(b.socPct(end)))
+                                .put("devices_reporting", 1)));
+            }
+        }
+        return new JsonObject().put("system_id", Long.parseLong(id)).put("granularity", granularity)
+                .put("total_devices", g.battery().isPresent() ? 1 : 0).put("start_at", start)
+                .put("end_at", start + span).put("items", "intervals").put("intervals", intervals);
+    }
+
+    /**
+     * {@code devices/micros/telemetry}: per micro-inverter 5-minute intervals ({@code end_at}, {@code powr} mean W,
+     * {@code enwh}), paginated ({@code page} from 1, {@code size} at most 20), each inverter's share of the model's
+     * production (the one {@code /api/v1/production/inverters} reports).
+     */
+    private JsonObject micros(HttpServerRequest req, SimulatedGateway g, String id, Instant uploaded) {
+        String granularity = granularity(req);
+        long span = span(req);
+        long start = start(req, g, uploaded);
+        int page = req.getParam("page") == null ? 1 : Integer.parseInt(req.getParam("page"));
+        int size = req.getParam("size") == null ? 10 : Integer.parseInt(req.getParam("size"));
+        if (page < 1 || size < 1 || size > 20) {
+            throw new IllegalArgumentException("page must be 1 or more and size 1 to 20");
+        }
+        long step = 300;
+        long first = Math.max(Math.floorDiv(start, step) * step + step, g.installedAt().getEpochSecond() + step);
+        long last = Math.min(start + span, Math.floorDiv(uploaded.getEpochSecond(), step) * step);
+        JsonArray micros = new JsonArray();
+        for (int i = (page - 1) * size; i < Math.min(g.inverterCount(), page * size); i++) {
+            JsonArray intervals = new JsonArray();
+            for (long e = first; e <= last; e += step) {
+                double wh = g.inverterShare(i) * g.productionWhBetween(Instant.ofEpochSecond(e - step),
+                        Instant.ofEpochSecond(e));
+                intervals.add(new JsonObject().put("end_at", e).put("powr", Math.round(wh * 3600 / step))
+                        .put("enwh", Math.round(wh * 100) / 100.0));
+            }
+            micros.add(new JsonObject().put("serial_number", g.inverterSerial(i)).put("intervals", intervals));
+        }
+        return new JsonObject().put("system_id", Long.parseLong(id)).put("granularity", granularity)
+                .put("start_at", start).put("end_at", start + span).put("page", page).put("size", size)
+                .put("total_devices", g.inverterCount()).put("items", "micros").put("micros", micros);
+    }
+
+    private JsonObject telemetry(HttpServerRequest req, SimulatedGateway g, String id, Instant uploaded,
+            String field, boolean production, boolean nested) {
+        String granularity = granularity(req);
+        long span = span(req);
+        long start = start(req, g, uploaded);
         long installed = g.installedAt().getEpochSecond();
         long first = Math.max(Math.floorDiv(start, STEP) * STEP + STEP, installed + STEP);
         long last = Math.min(start + span, Math.floorDiv(uploaded.getEpochSecond(), STEP) * STEP);

@@ -398,19 +398,53 @@ final class GatewayPayloads {
         }
     }
 
-    // ----- /ivp/ensemble (no batteries, no system controller)
+    // ----- /ivp/ensemble (no system controller; a battery when the model has one, SimulatedBattery)
 
-    ArrayNode ivpEnsembleInventory() {
+    ArrayNode ivpEnsembleInventory(Instant now) {
         ArrayNode list = MAPPER.createArrayNode();
         for (String type : new String[]{"ENCHARGE", "ENPOWER"}) {
             ObjectNode o = list.addObject();
             o.put("type", type);
-            o.putArray("devices");
+            ArrayNode devices = o.putArray("devices");
+            if (type.equals("ENCHARGE") && g.battery().isPresent()) {
+                SimulatedBattery b = g.battery().get();
+                Instant t = g.meterTime(now);
+                ObjectNode d = devices.addObject();
+                d.put("part_num", "836-00750-r29");
+                d.put("serial_num", g.batterySerial());
+                d.putArray("device_status").add("envoy.global.ok");
+                d.put("last_rpt_date", t.getEpochSecond());
+                d.put("percentFull", (int) Math.round(b.socPct(t)));
+                d.put("temperature", 24);
+                d.put("maxCellTemp", 25);
+                d.put("encharge_capacity", Math.round(b.capacityWh()));
+            }
         }
         return list;
     }
 
-    ObjectNode ivpEnsembleSecctrl() {
+    ObjectNode ivpEnsembleSecctrl(Instant now) {
+        if (g.battery().isPresent()) {
+            SimulatedBattery b = g.battery().get();
+            Instant t = g.meterTime(now);
+            ObjectNode o = ivpEnsembleSecctrl();
+            int soc = (int) Math.round(b.socPct(t));
+            o.put("configured_backup_soc", (int) SimulatedBattery.MIN_SOC_PCT);
+            o.put("adjusted_backup_soc", (int) SimulatedBattery.MIN_SOC_PCT);
+            o.put("agg_soc", soc);
+            o.put("Max_energy", Math.round(b.capacityWh()));
+            o.put("ENC_agg_soc", soc);
+            o.put("ENC_agg_soh", 100);
+            o.put("ENC_agg_backup_energy", Math.round(b.capacityWh() * SimulatedBattery.MIN_SOC_PCT / 100));
+            o.put("ENC_agg_avail_energy", Math.round(b.storedWh(t)));
+            o.put("Enc_commissioned_capacity", Math.round(b.capacityWh()));
+            o.put("Enc_max_available_capacity", Math.round(b.capacityWh()));
+            return o;
+        }
+        return ivpEnsembleSecctrl();
+    }
+
+    private ObjectNode ivpEnsembleSecctrl() {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("shutdown", false);
         o.put("freq_bias_hz", 0.0);

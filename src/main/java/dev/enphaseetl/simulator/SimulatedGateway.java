@@ -42,6 +42,7 @@ public final class SimulatedGateway {
     private final double[] inverterShares;
     private final double[] productionPhaseShares;
     private final double[] consumptionPhaseShares;
+    private final SimulatedBattery battery;
 
     public SimulatedGateway(String serial, long seed, int inverterCount, int phaseCount) {
         this(serial, seed, inverterCount, phaseCount, DEFAULT_FIRMWARE, ZoneOffset.UTC);
@@ -57,6 +58,11 @@ public final class SimulatedGateway {
      */
     public SimulatedGateway(String serial, long seed, int inverterCount, int phaseCount, String firmware,
             ZoneId zone) {
+        this(serial, seed, inverterCount, phaseCount, firmware, zone, 0, 0);
+    }
+
+    private SimulatedGateway(String serial, long seed, int inverterCount, int phaseCount, String firmware,
+            ZoneId zone, double batteryWh, double batteryW) {
         if (inverterCount < 1 || phaseCount < 1 || phaseCount > 3) {
             throw new IllegalArgumentException("need inverterCount >= 1 and phaseCount in 1..3");
         }
@@ -76,6 +82,28 @@ public final class SimulatedGateway {
                 .mapToDouble(k -> SimRandom.between(seed, 0.98, 1.02, 3, k)).toArray());
         this.consumptionPhaseShares = normalized(IntStream.range(0, phaseCount)
                 .mapToDouble(k -> SimRandom.between(seed, 0.6, 1.4, 4, k)).toArray());
+        this.battery = batteryWh > 0
+                ? new SimulatedBattery(batteryWh, batteryW, zone, t -> productionW(t) - consumptionW(t))
+                : null;
+    }
+
+    /**
+     * The same gateway with an Encharge battery of {@code capacityWh} and {@code maxPowerW}: served by
+     * {@code /ivp/ensemble/inventory} and {@code /ivp/ensemble/secctrl} and by the v4 simulator's
+     * {@code telemetry/battery}, from one model ({@link SimulatedBattery}).
+     */
+    public SimulatedGateway withBattery(double capacityWh, double maxPowerW) {
+        return new SimulatedGateway(serial, seed, inverterCount, phaseCount, firmware, zone, capacityWh, maxPowerW);
+    }
+
+    /** The battery, if this gateway has one. */
+    public java.util.Optional<SimulatedBattery> battery() {
+        return java.util.Optional.ofNullable(battery);
+    }
+
+    /** Serial of the simulated Encharge battery. */
+    public String batterySerial() {
+        return String.format("12%04d%06d", Math.floorMod(SimRandom.hash(seed, 8), 10000), 1);
     }
 
     private static double[] normalized(double[] weights) {
@@ -277,8 +305,8 @@ public final class SimulatedGateway {
             case IVP_PDM_DEVICE_DATA -> p.ivpPdmDeviceData(now);
             case IVP_LIVEDATA_STATUS -> p.ivpLivedataStatus(now);
             case IVP_METERS_REPORTS_CONSUMPTION -> p.ivpMetersReportsConsumption(now);
-            case IVP_ENSEMBLE_INVENTORY -> p.ivpEnsembleInventory();
-            case IVP_ENSEMBLE_SECCTRL -> p.ivpEnsembleSecctrl();
+            case IVP_ENSEMBLE_INVENTORY -> p.ivpEnsembleInventory(now);
+            case IVP_ENSEMBLE_SECCTRL -> p.ivpEnsembleSecctrl(now);
         };
     }
 

@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +27,10 @@ import dev.enphaseetl.gateway.GatewayRegistry;
 import dev.enphaseetl.gateway.GatewayStates;
 import dev.enphaseetl.gateway.GatewayTarget;
 import dev.enphaseetl.health.SinkStatus;
+import dev.enphaseetl.history.CloudRound;
+import dev.enphaseetl.history.Gap;
+import dev.enphaseetl.history.GapFiller;
+import dev.enphaseetl.history.GapFinder;
 import dev.enphaseetl.parse.GatewayState;
 import dev.enphaseetl.pipeline.PollProblems;
 import dev.enphaseetl.pipeline.RetryPlan;
@@ -41,6 +47,8 @@ public class PipelineView {
 
     /** How many dead letters are listed with their reason (newest first); all are counted. */
     static final int LISTED_DEAD_LETTERS = 20;
+    /** How many gaps are listed per gateway (the newest); all are counted. */
+    static final int LISTED_GAPS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -61,6 +69,8 @@ public class PipelineView {
     Spool spool;
     @Inject
     EnphaseConfig config;
+    @Inject
+    CloudRound cloudRound;
 
     public Map<String, Object> state() {
         Instant now = Instant.now();
@@ -77,6 +87,64 @@ public class PipelineView {
         s.put("write_error", fill.writeError().orElse(null));
         out.put("spool", s);
         out.put("dead_letters", deadLetters(Path.of(config.dataDir(), "dead-letter")));
+        out.put("archive_gaps", archiveGaps(cloudRound.lastReport(), cloudRound.callsThisMonth(),
+                cloudRound.callsPerMonth(), cloudRound.lastFill(), LISTED_GAPS));
+        return out;
+    }
+
+    /**
+     * Pure: the {@code archive_gaps} part of {@code /api/pipeline} from the cloud round's last look at the archive:
+     * {@code state} {@code no-report} (no look yet), {@code none} (no gap, no missing day) or {@code gaps}; per
+     * gateway the number of gaps, the longest, the missing days and the newest {@code listed} gaps; and, with a cloud
+     * account ({@code calls} present), the calls this month, the plan's limit and the gaps waiting for the next round.
+     */
+    static Map<String, Object> archiveGaps(Optional<GapFinder.Report> report, Optional<Integer> calls,
+            int callsPerMonth, Optional<GapFiller.Result> fill, int listed) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (calls.isPresent()) {
+            Map<String, Object> cloud = new LinkedHashMap<>();
+            cloud.put("calls_month", calls.get());
+            cloud.put("limit_month", callsPerMonth);
+            cloud.put("gaps_waiting", fill.map(GapFiller.Result::gapsWaiting).orElse(0));
+            out.put("cloud", cloud);
+        } else {
+            out.put("cloud", null);
+        }
+        if (report.isEmpty()) {
+            out.put("state", "no-report");
+            out.put("checked_at", null);
+            out.put("gateways", List.of());
+            return out;
+        }
+        GapFinder.Report r = report.get();
+        out.put("checked_at", r.checkedAt().getEpochSecond());
+        TreeSet<String> gateways = new TreeSet<>(r.longest().keySet());
+        gateways.addAll(r.missingDays().keySet());
+        out.put("state", gateways.isEmpty() ? "none" : "gaps");
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (String gw : gateways) {
+            List<Gap> all = new ArrayList<>(r.of(gw));
+            all.sort(Comparator.comparing(Gap::end).thenComparing(Gap::start).reversed());
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("gateway", gw);
+            g.put("gaps", all.size());
+            Duration longest = r.longest().get(gw);
+            g.put("longest_s", longest == null ? 0 : longest.toSeconds());
+            List<String> days = r.missingDays().getOrDefault(gw, List.of()).stream().map(Object::toString).toList();
+            g.put("missing_days", days);
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (Gap gap : all.subList(0, Math.min(listed, all.size()))) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("measurement", gap.measurement());
+                m.put("start", gap.start().getEpochSecond());
+                m.put("end", gap.end().getEpochSecond());
+                m.put("length_s", gap.length().toSeconds());
+                items.add(m);
+            }
+            g.put("items", items);
+            list.add(g);
+        }
+        out.put("gateways", list);
         return out;
     }
 

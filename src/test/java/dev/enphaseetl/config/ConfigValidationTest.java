@@ -109,6 +109,21 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aCloudRoundCapBelowOneIsRefusedNamingTheKey() {
+        for (String bad : new String[]{"0", "-5"}) {
+            EnphaseConfig c = config(Map.of("enphase.cloud.max-calls-per-round", bad))
+                    .getConfigMapping(EnphaseConfig.class);
+            assertThat(ConfigCheck.problems(c)).as(bad).singleElement().asString()
+                    .contains("enphase.cloud.max-calls-per-round is " + bad)
+                    .contains("ENPHASE_CLOUD_MAX_CALLS_PER_ROUND").doesNotContain("\n");
+        }
+        EnphaseConfig defaults = config(Map.of()).getConfigMapping(EnphaseConfig.class);
+        assertThat(defaults.cloud().maxCallsPerRound()).isEqualTo(20);
+        assertThat(defaults.cloud().micros()).isFalse();
+        assertThat(ConfigCheck.problems(defaults)).isEmpty();
+    }
+
+    @Test
     void noPollThreadsIsRefusedNamingTheKey() {
         EnphaseConfig c = config(Map.of("enphase.poll.threads", "0")).getConfigMapping(EnphaseConfig.class);
         assertThat(ConfigCheck.problems(c)).singleElement().asString().contains("enphase.poll.threads is 0")

@@ -175,11 +175,284 @@ class CloudGapFillTest {
             assertThat(cloud.maxCallsPerMinute()).isLessThanOrEqualTo(10);
             assertThat(api.throttled()).isEqualTo(2);
             assertThat(api.budget().usedThisMonth()).isEqualTo((int) api.calls());
+            assertThat(cloud.calls()).as("no battery, micros off: neither is asked")
+                    .noneMatch(c -> c.path().endsWith("/telemetry/battery") || c.path().contains("/micros/"));
             System.out.printf("FIGURES cloud-gap-fill: rounds A/B/C %d/%d/%d calls (%d 429s), at most %d in a"
                     + " minute; cloud intervals %s; ledger produced %s kWh (truth %.4f) consumed %s kWh (truth %.4f)"
                     + " flags %s%n", ra.calls(), rb.calls(), rc.calls(), api.throttled(), cloud.maxCallsPerMinute(),
                     perKind, d.producedKwh(), produced, d.consumedKwh(), consumed, d.flags());
         }
+    }
+
+    /**
+     * A backlog of five gaps over two days needs 21 calls (the system id and one day of four series per gap); with
+     * {@code max-calls-per-round} 8 it is filled over three rounds an hour apart, each within the cap as the simulator
+     * counted them, oldest gaps first, no call made twice, and the rounds before the last say how many gaps wait.
+     */
+    @Test
+    void aGapBacklogIsFilledOverSeveralRoundsEachWithinTheCap() throws Exception {
+        Instant dayStart = DAY.atStartOfDay(ZONE).toInstant();
+        MutableClock clock = new MutableClock(dayStart);
+        SimulatedGateway model = new SimulatedGateway(SERIAL, 4242L, 12, 1);
+        Path data = tmp.resolve("data");
+        JdbcSink sql = new JdbcSink(JdbcSinkConfig.sqlite(data));
+        LineProtocolFileSink lp = new LineProtocolFileSink(FileSinkConfig.lineProtocol(data));
+        Spool spool = new Spool(data.resolve("spool"), SinkSwitches.of(List.of("jdbc")));
+        DefaultPayloadParser parser = new DefaultPayloadParser();
+        GatewayState state = new GatewayState();
+        int cap = 8;
+        // stops (hours from the first midnight): 03-05, 08-10, 13-16, 20-22, and the next day 06-09
+        int[][] stops = {{3, 5}, {8, 10}, {13, 16}, {20, 22}, {30, 33}};
+        try (sql;
+                EnlightenApiSimulator cloud = new EnlightenApiSimulator(clock, List.of(model)).start()) {
+            CloudSettings settings = CloudTestSupport.settings(cloud, data.resolve("cloud"), 10, 1000, 100);
+            HttpClient http = HttpClient.newHttpClient();
+            Sleeper sleeper = clock::advance;
+            OAuthTokens tokens = new OAuthTokens(settings, http, clock);
+            tokens.exchangeCode(cloud.authorizationCode());
+            EnlightenApi api = new EnlightenApi(settings, http, tokens, new CallBudget(settings.dir(), 10, 1000, 100,
+                    clock, sleeper), clock, sleeper);
+            CloudTelemetry telemetry = new CloudTelemetry(api, Map.of());
+            GapFinder finder = new GapFinder(Duration.ofMinutes(10), ZONE);
+
+            Instant from = dayStart;
+            for (int[] stop : stops) {
+                poll(model, parser, state, clock, from, dayStart.plus(Duration.ofHours(stop[0])).minusSeconds(300),
+                        sql, lp);
+                from = dayStart.plus(Duration.ofHours(stop[1]));
+            }
+            Instant lastPoll = dayStart.plus(Duration.ofHours(40));
+            poll(model, parser, state, clock, from, lastPoll, sql, lp);
+            List<Gap> expected = finder.find(sql, dayStart, lastPoll.plusSeconds(60)).gaps().stream()
+                    .filter(g -> g.measurement().equals("system")).toList();
+            assertThat(expected).as("the five stops").hasSize(stops.length);
+
+            List<GapFiller.Result> rounds = new ArrayList<>();
+            List<List<EnlightenApiSimulator.Call>> callsPerRound = new ArrayList<>();
+            for (int round = 0; round < 6; round++) {
+                clock.set(lastPoll.plus(Duration.ofHours(1 + round))); // enphase.cloud.fill-period apart
+                int before = cloud.calls().size();
+                GapFinder.Report report = finder.find(sql, dayStart, lastPoll.plusSeconds(60));
+                GapFiller.Result r = new GapFiller(telemetry, spool, cap).fill(report.gaps(), sql);
+                CloudTestSupport.drain(data.resolve("spool"), "jdbc", sql::deliver);
+                List<EnlightenApiSimulator.Call> received = cloud.calls().subList(before, cloud.calls().size());
+                rounds.add(r);
+                callsPerRound.add(received);
+                assertThat(received).as("round %d: calls the simulator received", round).hasSize((int) r.calls())
+                        .hasSizeLessThanOrEqualTo(cap);
+                if (r.calls() == 0) {
+                    break;
+                }
+            }
+            assertThat(rounds).extracting(GapFiller.Result::calls).as("calls per round")
+                    .containsExactly(8L, 8L, 5L, 0L);
+            assertThat(rounds).extracting(GapFiller.Result::gapsWaiting).as("gaps waiting after each round")
+                    .containsExactly(4, 2, 0, 0);
+            assertThat(rounds.get(3).gapsComplete()).isEqualTo(stops.length);
+            List<String> asked = callsPerRound.stream().flatMap(List::stream).map(c -> c.path() + "?" + c.query())
+                    .toList();
+            assertThat(asked).as("nothing asked twice").doesNotHaveDuplicates();
+            assertThat(callsPerRound.stream().flatMap(List::stream)).allMatch(c -> c.status() == 200);
+            // oldest first: every data call of a round asks a day that starts no later than any of the next round's
+            long[] latest = callsPerRound.stream().limit(3).mapToLong(l -> l.stream()
+                    .filter(c -> c.query().contains("start_at=")).mapToLong(CloudGapFillTest::startAt).max()
+                    .orElse(0)).toArray();
+            long[] earliest = callsPerRound.stream().limit(3).mapToLong(l -> l.stream()
+                    .filter(c -> c.query().contains("start_at=")).mapToLong(CloudGapFillTest::startAt).min()
+                    .orElse(0)).toArray();
+            assertThat(latest[0]).isLessThanOrEqualTo(earliest[1]);
+            assertThat(latest[1]).isLessThanOrEqualTo(earliest[2]);
+
+            // every interval of every stop arrived once
+            int intervals = 0;
+            for (int[] stop : stops) {
+                intervals += (stop[1] - stop[0]) * 4;
+            }
+            Map<String, Integer> perKind = new TreeMap<>();
+            for (Reading r : sql.read("cloud_interval", 0, Long.MAX_VALUE)) {
+                perKind.merge(r.tag("kind"), 1, Integer::sum);
+            }
+            assertThat(perKind).containsOnlyKeys("production", "consumption", "import", "export");
+            int perSeries = intervals;
+            assertThat(perKind).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(perSeries));
+            System.out.printf("FIGURES cloud-round-cap: cap %d, calls per round %s, gaps waiting %s, %d intervals"
+                    + " per series%n", cap, rounds.stream().map(GapFiller.Result::calls).toList(),
+                    rounds.stream().map(GapFiller.Result::gapsWaiting).toList(), perSeries);
+        }
+    }
+
+    /**
+     * A gateway with a battery (the archive holds its Encharge readings from /ivp/ensemble/*), stopped 12:00 to
+     * 20:00 (charging in the afternoon, discharging in the evening): the gap gets battery charge, discharge and state
+     * of charge from telemetry/battery, equal to the simulator's battery model, and the cloud's state of charge at
+     * 20:00 equals the local reading of 20:00.
+     */
+    @Test
+    void aGatewayWithABatteryGetsBatteryTelemetryThatAgreesWithItsLocalReadings() throws Exception {
+        Instant dayStart = DAY.atStartOfDay(ZONE).toInstant();
+        MutableClock clock = new MutableClock(dayStart);
+        SimulatedGateway model = new SimulatedGateway(SERIAL, 4242L, 12, 1).withBattery(10_000, 3_000);
+        Path data = tmp.resolve("data");
+        JdbcSink sql = new JdbcSink(JdbcSinkConfig.sqlite(data));
+        Spool spool = new Spool(data.resolve("spool"), SinkSwitches.of(List.of("jdbc")));
+        DefaultPayloadParser parser = new DefaultPayloadParser();
+        GatewayState state = new GatewayState();
+        List<Endpoint> endpoints = new ArrayList<>(ENDPOINTS);
+        endpoints.add(Endpoint.IVP_ENSEMBLE_INVENTORY);
+        endpoints.add(Endpoint.IVP_ENSEMBLE_SECCTRL);
+        try (sql;
+                EnlightenApiSimulator cloud = new EnlightenApiSimulator(clock, List.of(model)).start()) {
+            EnlightenApi api = api(cloud, data, clock);
+            poll(model, parser, state, clock, dayStart, dayStart.plus(Duration.ofHours(12)), sql, endpoints);
+            poll(model, parser, state, clock, dayStart.plus(Duration.ofHours(20)),
+                    dayStart.plus(Duration.ofHours(21)), sql, endpoints);
+            assertThat(sql.read("battery", 0, Long.MAX_VALUE)).as("the local battery readings").isNotEmpty();
+            clock.set(dayStart.plus(Duration.ofHours(21)).plusSeconds(30));
+            Map<String, String> localBefore = localRows(sql);
+            GapFinder.Report report = new GapFinder(Duration.ofMinutes(10), ZONE).find(sql, dayStart,
+                    clock.instant());
+            GapFiller.Result r = new GapFiller(new CloudTelemetry(api, Map.of()), spool).fill(report.gaps(), sql);
+            CloudTestSupport.drain(data.resolve("spool"), "jdbc", sql::deliver);
+            assertThat(localRows(sql)).as("no local row changed").isEqualTo(localBefore);
+            assertThat(r.gapsComplete()).isEqualTo(1);
+            assertThat(r.calls()).as("system id, four meter series, battery").isEqualTo(6);
+            assertThat(cloud.calls()).filteredOn(c -> c.path().endsWith("/telemetry/battery")).hasSize(1);
+
+            long from = dayStart.plus(Duration.ofHours(12)).getEpochSecond();
+            long to = dayStart.plus(Duration.ofHours(20)).getEpochSecond();
+            var battery = model.battery().orElseThrow();
+            Map<String, Double> sums = new TreeMap<>();
+            Map<String, Integer> counts = new TreeMap<>();
+            for (Reading x : sql.read("cloud_interval", 0, Long.MAX_VALUE)) {
+                String kind = x.tag("kind");
+                if (!kind.startsWith("battery_")) {
+                    continue;
+                }
+                assertThat(x.time()).isGreaterThan(from).isLessThanOrEqualTo(to);
+                assertThat(x.tag("source")).isEqualTo("cloud");
+                counts.merge(kind, 1, Integer::sum);
+                if (kind.equals("battery_soc")) {
+                    assertThat(x.field("soc_pct")).as("soc at %s", Instant.ofEpochSecond(x.time()))
+                            .isEqualTo((double) Math.round(battery.socPct(Instant.ofEpochSecond(x.time()))));
+                } else {
+                    sums.merge(kind, x.field("energy_wh"), Double::sum);
+                }
+            }
+            assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("battery_charge", 32, "battery_discharge",
+                    32, "battery_soc", 32));
+            double charge = battery.chargeWhBetween(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
+            double discharge = battery.dischargeWhBetween(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to));
+            assertThat(charge).as("the sun charged the battery in the gap").isGreaterThan(100);
+            assertThat(discharge).as("the evening drew on it").isGreaterThan(100);
+            assertThat(sums.get("battery_charge")).as("charge vs truth %.1f Wh", charge)
+                    .isCloseTo(charge, org.assertj.core.data.Offset.offset(32 * 0.5));
+            assertThat(sums.get("battery_discharge")).as("discharge vs truth %.1f Wh", discharge)
+                    .isCloseTo(discharge, org.assertj.core.data.Offset.offset(32 * 0.5));
+            Reading localSoc = sql.read("battery", to, to + 1).get(0);
+            Reading cloudSoc = sql.read("cloud_interval", to, to + 1).stream()
+                    .filter(x -> "battery_soc".equals(x.tag("kind"))).findFirst().orElseThrow();
+            assertThat(cloudSoc.field("soc_pct")).as("cloud and local state of charge at 20:00")
+                    .isEqualTo(localSoc.field("soc_pct"));
+            GapFiller.Result again = new GapFiller(new CloudTelemetry(api, Map.of()), spool).fill(report.gaps(), sql);
+            assertThat(again.calls()).as("nothing asked twice").isZero();
+            System.out.printf("FIGURES cloud-battery: %d calls, charge %.0f Wh (truth %.1f), discharge %.0f Wh"
+                    + " (truth %.1f), soc at 20:00 cloud %s %% local %s %%%n", r.calls(), sums.get("battery_charge"),
+                    charge, sums.get("battery_discharge"), discharge, cloudSoc.field("soc_pct"),
+                    localSoc.field("soc_pct"));
+        }
+    }
+
+    /**
+     * With enphase.cloud.micros on, a midday gap of 3 hours of a system with 25 micro-inverters gets their 5-minute
+     * production (two pages of devices/micros/telemetry): every inverter, every 5 minutes, summing within 1 % of the
+     * simulator's production in the gap, each inverter within 1 % of its share; a second round asks nothing.
+     */
+    @Test
+    void microInverterIntervalsOfAGapSumToTheTruth() throws Exception {
+        Instant dayStart = DAY.atStartOfDay(ZONE).toInstant();
+        MutableClock clock = new MutableClock(dayStart);
+        SimulatedGateway model = new SimulatedGateway(SERIAL, 4242L, 25, 1);
+        Path data = tmp.resolve("data");
+        JdbcSink sql = new JdbcSink(JdbcSinkConfig.sqlite(data));
+        Spool spool = new Spool(data.resolve("spool"), SinkSwitches.of(List.of("jdbc")));
+        DefaultPayloadParser parser = new DefaultPayloadParser();
+        GatewayState state = new GatewayState();
+        try (sql;
+                EnlightenApiSimulator cloud = new EnlightenApiSimulator(clock, List.of(model)).start()) {
+            EnlightenApi api = api(cloud, data, clock);
+            poll(model, parser, state, clock, dayStart, dayStart.plus(Duration.ofHours(10)), sql, ENDPOINTS);
+            poll(model, parser, state, clock, dayStart.plus(Duration.ofHours(13)),
+                    dayStart.plus(Duration.ofHours(14)), sql, ENDPOINTS);
+            clock.set(dayStart.plus(Duration.ofHours(14)).plusSeconds(30));
+            GapFinder.Report report = new GapFinder(Duration.ofMinutes(10), ZONE).find(sql, dayStart,
+                    clock.instant());
+            CloudTelemetry telemetry = new CloudTelemetry(api, Map.of());
+            GapFiller.Result r = new GapFiller(telemetry, spool, 20, true).fill(report.gaps(), sql);
+            CloudTestSupport.drain(data.resolve("spool"), "jdbc", sql::deliver);
+            assertThat(r.calls()).as("system id, four meter series, two pages of micros").isEqualTo(7);
+            assertThat(r.gapsComplete()).isEqualTo(1);
+
+            Instant a = dayStart.plus(Duration.ofHours(10));
+            Instant b = dayStart.plus(Duration.ofHours(13));
+            Map<String, Double> perDevice = new TreeMap<>();
+            Map<String, Integer> intervals = new TreeMap<>();
+            for (Reading x : sql.read("cloud_interval", 0, Long.MAX_VALUE)) {
+                if (!"micro".equals(x.tag("kind"))) {
+                    continue;
+                }
+                assertThat(x.time()).isGreaterThan(a.getEpochSecond()).isLessThanOrEqualTo(b.getEpochSecond());
+                assertThat(x.field("duration_s")).isEqualTo(300.0);
+                perDevice.merge(x.tag("device"), x.field("energy_wh"), Double::sum);
+                intervals.merge(x.tag("device"), 1, Integer::sum);
+            }
+            assertThat(perDevice.keySet()).containsExactlyInAnyOrderElementsOf(model.inverterSerials());
+            assertThat(intervals.values()).as("every 5 minutes of 3 hours").allMatch(n -> n == 36);
+            double truth = model.productionWhBetween(a, b);
+            double sum = perDevice.values().stream().mapToDouble(Double::doubleValue).sum();
+            assertThat(Math.abs(sum - truth) / truth).as("micros %.1f Wh vs truth %.1f Wh", sum, truth)
+                    .isLessThan(0.01);
+            for (int i = 0; i < model.inverterCount(); i++) {
+                double share = model.inverterShare(i) * truth;
+                assertThat(Math.abs(perDevice.get(model.inverterSerial(i)) - share) / share).as("inverter %d", i)
+                        .isLessThan(0.01);
+            }
+            GapFiller.Result again = new GapFiller(telemetry, spool, 20, true).fill(report.gaps(), sql);
+            assertThat(again.calls()).as("nothing asked twice").isZero();
+            System.out.printf("FIGURES cloud-micros: %d calls, %d inverters x %d intervals, %.1f Wh (truth %.1f Wh,"
+                    + " %.3f %% off)%n", r.calls(), perDevice.size(), intervals.values().iterator().next(), sum, truth,
+                    100 * Math.abs(sum - truth) / truth);
+        }
+    }
+
+    private static EnlightenApi api(EnlightenApiSimulator cloud, Path data, MutableClock clock) throws Exception {
+        CloudSettings settings = CloudTestSupport.settings(cloud, data.resolve("cloud"), 10, 1000, 100);
+        HttpClient http = HttpClient.newHttpClient();
+        Sleeper sleeper = clock::advance;
+        OAuthTokens tokens = new OAuthTokens(settings, http, clock);
+        tokens.exchangeCode(cloud.authorizationCode());
+        return new EnlightenApi(settings, http, tokens, new CallBudget(settings.dir(), 10, 1000, 100, clock,
+                sleeper), clock, sleeper);
+    }
+
+    private static void poll(SimulatedGateway model, DefaultPayloadParser parser, GatewayState state,
+            MutableClock clock, Instant from, Instant to, JdbcSink sql, List<Endpoint> endpoints) throws Exception {
+        List<Reading> batch = new ArrayList<>();
+        for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofMinutes(5))) {
+            clock.set(t);
+            for (Endpoint e : endpoints) {
+                batch.addAll(parser.parse(SERIAL, e, 200, model.body(e, t), state));
+            }
+        }
+        sql.deliver(batch);
+    }
+
+    private static long startAt(EnlightenApiSimulator.Call c) {
+        for (String p : c.query().split("&")) {
+            if (p.startsWith("start_at=")) {
+                return Long.parseLong(p.substring(9));
+            }
+        }
+        throw new IllegalArgumentException(c.query());
     }
 
     private static void within(String what, BigDecimal actual, double truth) {

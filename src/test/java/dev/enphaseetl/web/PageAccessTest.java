@@ -116,7 +116,8 @@ class PageAccessTest {
         assertThat(page.body()).contains("<title>enphase-etl</title>");
         Answer api = get("127.0.0.2", "/api/pipeline", "Bearer " + PASSWORD);
         assertThat(api.status()).isEqualTo(200);
-        assertThat(api.body()).contains("\"sinks\"").contains("\"dead_letters\"");
+        assertThat(api.body()).contains("\"sinks\"").contains("\"dead_letters\"")
+                .contains("\"archive_gaps\":{\"cloud\":null,\"state\":\"no-report\"");
         assertThat(get("127.0.0.2", "/webjars/uplot/dist/uPlot.iife.min.js", basic("", PASSWORD)).status())
                 .isEqualTo(200);
     }

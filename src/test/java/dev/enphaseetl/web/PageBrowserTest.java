@@ -200,6 +200,11 @@ class PageBrowserTest {
             ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
             Browser.screenshot(driver, "desktop");
 
+            // --- the archive gaps panel says what /api/pipeline says (no look yet, none, or a table of gaps) ---
+            String gapState = (String) driver.executeScript("return enphasePage.data.pipeline.archive_gaps.state");
+            assertThat(driver.findElement(By.cssSelector("#archive-gaps [data-gaps]")).getDomAttribute("data-gaps"))
+                    .as("archive gaps panel").isEqualTo(gapState).isIn("no-report", "none", "gaps");
+
             // --- a phone screen: nothing wider than the viewport ---
             driver.manage().window().setSize(new Dimension(390, 2400));
             waitFor(driver, "return window.innerWidth < 600");
