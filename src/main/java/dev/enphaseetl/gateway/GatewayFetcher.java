@@ -182,7 +182,7 @@ public class GatewayFetcher {
      */
     static final int CONNECTING = 64;
     /** A gateway answered this recently: its connection is most likely still kept alive. */
-    private static final long WARM_NANOS = TimeUnit.SECONDS.toNanos(GatewayHttpClient.IDLE.toSeconds() - 10);
+    private static final long WARM_NANOS = TimeUnit.SECONDS.toNanos(GatewayHttpClient.IDLE.toSeconds() / 2);
     private final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING);
     private final java.util.Queue<Runnable> waitingToConnect = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** When each gateway last answered ({@link System#nanoTime()}). */
