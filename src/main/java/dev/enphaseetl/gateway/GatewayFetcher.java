@@ -180,7 +180,7 @@ public class GatewayFetcher {
      * so that a fleet of thousands starting together is not a burst of thousands of handshakes timing out each other.
      * Polls over a kept-alive connection never wait here.
      */
-    static final int CONNECTING = 64;
+    static final int CONNECTING = 256;
     /** A gateway answered this recently: its connection is most likely still kept alive. */
     private static final long WARM_NANOS = TimeUnit.SECONDS.toNanos(GatewayHttpClient.IDLE.toSeconds() / 2);
     private final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING);
