@@ -25,6 +25,7 @@ public class PipelineMetrics {
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final AtomicLong pollDeadLetters = new AtomicLong();
     private final AtomicLong sinkDeadLetteredReadings = new AtomicLong();
+    private final java.util.Set<String> archiveGapGateways = new java.util.TreeSet<>();
 
     @Inject
     public PipelineMetrics(MeterRegistry registry) {
@@ -110,8 +111,28 @@ public class PipelineMetrics {
         gauge("enphase_token_days_left", "days until the gateway's token expires", "gateway", gateway).set(days);
     }
 
-    /** Gaps in the archive (docs/cloud.md): count and longest, per gateway; whole days without any reading. */
-    public void archiveGaps(String gateway, long gaps, long longestSeconds, long missingDays) {
+    /** One gateway's gaps in the archive: how many, the longest (seconds), whole local days without a reading. */
+    public record ArchiveGapCounts(long gaps, long longestSeconds, long missingDays) {}
+
+    /**
+     * Gaps in the archive (docs/cloud.md) of the last report: every gateway in it gets all three gauges, 0 when it has
+     * none; a gateway of an earlier report that is not in this one drops to 0.
+     */
+    public synchronized void archiveGaps(Map<String, ArchiveGapCounts> perGateway) {
+        ArchiveGapCounts none = new ArchiveGapCounts(0, 0, 0);
+        archiveGapGateways.forEach(gw -> {
+            if (!perGateway.containsKey(gw)) {
+                archiveGaps(gw, none);
+            }
+        });
+        perGateway.forEach(this::archiveGaps);
+        archiveGapGateways.addAll(perGateway.keySet());
+    }
+
+    private void archiveGaps(String gateway, ArchiveGapCounts c) {
+        long gaps = c.gaps();
+        long longestSeconds = c.longestSeconds();
+        long missingDays = c.missingDays();
         gauge("enphase_archive_gaps", "periods longer than enphase.cloud.gap-threshold without a local reading",
                 "gateway", gateway).set(gaps);
         gauge("enphase_archive_longest_gap_seconds", "the longest of those periods", "gateway", gateway)

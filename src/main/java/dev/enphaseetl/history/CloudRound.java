@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -128,8 +127,7 @@ public class CloudRound {
         GapFinder.Report report = new GapFinder(c.gapThreshold(), zone).find(jdbc.sink(), now.minus(c.gapWindow()),
                 now);
         last = report;
-        report.longest().forEach((gw, d) -> metrics.archiveGaps(gw, report.of(gw).size(), d.toSeconds(),
-                report.missingDays().getOrDefault(gw, List.of()).size()));
+        metrics.archiveGaps(report.counts());
         CloudSettings settings = CloudSettings.from(config);
         if (!settings.configured()) {
             return 0;

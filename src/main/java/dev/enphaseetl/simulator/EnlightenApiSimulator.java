@@ -66,6 +66,7 @@ public final class EnlightenApiSimulator implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final AtomicInteger forcedThrottles = new AtomicInteger();
+    private final AtomicInteger forcedHtml = new AtomicInteger();
     private final Deque<Instant> minuteWindow = new ArrayDeque<>();
     private final Map<YearMonth, Integer> monthCounts = new ConcurrentHashMap<>();
 
@@ -112,6 +113,15 @@ public final class EnlightenApiSimulator implements AutoCloseable {
     /** The next {@code n} API calls are answered HTTP 429 (minute period) without {@code Retry-After}. */
     public void throttleNext(int n) {
         forcedThrottles.set(n);
+    }
+
+    /**
+     * The next {@code n} authorized API calls are answered HTTP 200 with an HTML page instead of JSON (a proxy's or a
+     * maintenance page), one that echoes the request and its headers, as some proxies' error pages do: a client
+     * that quoted the body would leak the API key and the access token.
+     */
+    public void htmlNext(int n) {
+        forcedHtml.set(n);
     }
 
     /** Marks this month's quota as used (as if other tools had spent it). */
@@ -276,6 +286,14 @@ public final class EnlightenApiSimulator implements AutoCloseable {
         }
         if (status == 430) {
             return429(req, "month", perMonth, false);
+            return;
+        }
+        if (forcedHtml.get() > 0 && forcedHtml.decrementAndGet() >= 0) {
+            StringBuilder echo = new StringBuilder("<html><head><title>503 Service Temporarily Unavailable</title>"
+                    + "</head><body><h1>Down for maintenance</h1><pre>GET " + req.uri() + "\n");
+            req.headers().forEach(h -> echo.append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
+            req.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8")
+                    .end(echo.append("</pre></body></html>").toString());
             return;
         }
         try {
