@@ -1,18 +1,22 @@
 package dev.enphaseetl.pipeline;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.util.TimeUtils;
 import org.jboss.logging.Logger;
 
 import dev.enphaseetl.gateway.GatewayRegistry;
@@ -81,11 +85,43 @@ public class PollScheduler {
         this.shares = shares;
     }
 
-    /** The polls to start now for an endpoint; each must later be {@link #release released}. */
+    /**
+     * Fleets of more than this many gateways spread each endpoint's polls over its period: each gateway at a phase of
+     * its own (from its id), as Prometheus spreads its scrape targets, instead of all on the tick. At 5,000 gateways
+     * the ticks of the one-minute endpoints otherwise made 35,000 polls due in the same second, which queued for tens
+     * of seconds. A home or a small fleet is polled on the tick, as the timers say.
+     */
+    static final int SPREAD_ABOVE = 50;
+    /**
+     * The phases span at most this: a gateway keeps one phase for all its endpoints whatever their periods, so that
+     * its polls stay one burst over one connection (routes/10: the endpoints of a period fall due together).
+     */
+    static final long SPREAD_MILLIS = 60_000;
+
+    /** A poll started later than its tick, at its gateway's phase. */
+    private record Deferred(long atNanos, PollTask task) {}
+
+    /** Deferred polls, the earliest first. Guarded by itself. */
+    private final PriorityQueue<Deferred> deferred = new PriorityQueue<>(Comparator.comparingLong(Deferred::atNanos));
+
+    /** The polls to start now for an endpoint, all on the tick; each must later be {@link #release released}. */
     public List<PollTask> due(String endpointId) {
+        return due(endpointId, null);
+    }
+
+    /**
+     * The polls to start now for an endpoint polled every {@code period} (as the timer's period: 60s, 5m, 1h); in a
+     * fleet of more than {@link #SPREAD_ABOVE} gateways a gateway whose phase is not now waits for it, and
+     * {@link #dueRetries} starts it then. Each must later be {@link #release released}.
+     */
+    public List<PollTask> due(String endpointId, String period) {
         Endpoint endpoint = Endpoint.requireById(endpointId);
         List<GatewayTarget> gateways = registry.gateways();
-        List<PollTask> tasks = new ArrayList<>(gateways.size());
+        long spread = period == null || gateways.size() <= SPREAD_ABOVE
+                ? 0
+                : Math.min(SPREAD_MILLIS, TimeUtils.toMilliSeconds(period));
+        long now = System.nanoTime();
+        List<PollTask> tasks = new ArrayList<>(spread == 0 ? gateways.size() : gateways.size() / 8);
         long lost = 0;
         int owned = 0;
         for (GatewayTarget g : gateways) {
@@ -95,6 +131,14 @@ public class PollScheduler {
             owned++;
             PollTask task = new PollTask(g, endpoint);
             retries.ticked(task);
+            long phase = spread == 0 ? 0 : phaseMillis(g.id(), spread);
+            if (phase >= DISPATCH_MILLIS) {
+                long at = now + TimeUnit.MILLISECONDS.toNanos(phase);
+                synchronized (deferred) {
+                    deferred.add(new Deferred(at, task.dueAt(at)));
+                }
+                continue; // counted as due now, as lost (or not) when it starts
+            }
             boolean kept = start(task, tasks);
             activity.due(g.id(), !kept);
             if (!kept) {
@@ -107,9 +151,24 @@ public class PollScheduler {
         return tasks;
     }
 
+    /** How often {@link #dueRetries} runs (routes/20, retry-polls): phases shorter than this start on the tick. */
+    static final long DISPATCH_MILLIS = 1000;
+
+    /** The gateway's phase within {@code spread} milliseconds: its id, hashed and mixed (MurmurHash3's finalizer). */
+    static long phaseMillis(String gatewayId, long spread) {
+        long h = gatewayId.hashCode();
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return Math.floorMod(h, spread);
+    }
+
     /**
-     * The retries of failed polls whose time has come ({@link RetryPlan}), under the same rule: at most one request
-     * in flight per gateway. Each must later be {@link #release released}.
+     * The retries of failed polls whose time has come ({@link RetryPlan}) and the polls deferred to their gateway's
+     * phase that are due now, under the same rule: at most one request in flight per gateway. Each must later be
+     * {@link #release released}.
      */
     public List<PollTask> dueRetries() {
         List<PollTask> tasks = new ArrayList<>();
@@ -118,7 +177,27 @@ public class PollScheduler {
             // a retry is due now (its lateness counts from here, not from the failed poll's tick)
             start(task.dueAt(now), tasks);
         }
+        List<PollTask> phased = new ArrayList<>();
+        synchronized (deferred) {
+            while (!deferred.isEmpty() && deferred.peek().atNanos() <= now) {
+                phased.add(deferred.poll().task());
+            }
+        }
+        for (PollTask task : phased) {
+            boolean kept = start(task, tasks);
+            activity.due(task.gateway().id(), !kept);
+            if (!kept && metrics != null) {
+                metrics.pollsDue(task.endpoint().id(), 0, 1);
+            }
+        }
         return tasks;
+    }
+
+    /** Polls waiting for their gateway's phase. */
+    public int deferredPolls() {
+        synchronized (deferred) {
+            return deferred.size();
+        }
     }
 
     /**

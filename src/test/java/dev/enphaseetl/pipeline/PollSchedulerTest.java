@@ -40,6 +40,37 @@ class PollSchedulerTest {
         assertThat(s.busyGateways()).isEqualTo(1000);
     }
 
+    @Test
+    void aFleetIsSpreadOverThePeriodEachGatewayOnceAtAPhaseOfItsOwnAndAHomeIsPolledOnTheTick() throws Exception {
+        PollScheduler home = scheduler(PollScheduler.SPREAD_ABOVE);
+        assertThat(home.due("production-json", "5s")).as("up to %d gateways: all on the tick",
+                PollScheduler.SPREAD_ABOVE).hasSize(PollScheduler.SPREAD_ABOVE);
+
+        int n = 1000;
+        PollScheduler fleet = scheduler(n);
+        long tick = System.nanoTime();
+        List<PollTask> started = new ArrayList<>(fleet.due("production-json", "5s"));
+        assertThat(started.size()).as("started on the tick: those whose phase is within the first second")
+                .isBetween(n / 5 - 80, n / 5 + 80);
+        assertThat(fleet.deferredPolls()).isEqualTo(n - started.size());
+        long[] startedAt = new long[n];
+        while (fleet.deferredPolls() > 0 && System.nanoTime() - tick < 7_000_000_000L) {
+            Thread.sleep(100);
+            List<PollTask> now = fleet.dueRetries();
+            now.forEach(t -> startedAt[Integer.parseInt(t.gateway().id().substring(2))] = System.nanoTime() - tick);
+            started.addAll(now);
+        }
+        assertThat(started).as("every gateway once").hasSize(n);
+        assertThat(started.stream().map(t -> t.gateway().id()).distinct()).hasSize(n);
+        assertThat(started).allSatisfy(t -> assertThat(t.dueNanos()).as("due at its phase, not the tick")
+                .isGreaterThanOrEqualTo(tick));
+        long late = java.util.Arrays.stream(startedAt).filter(t -> t > 3_000_000_000L).count();
+        assertThat(late).as("gateways started in the last two of the five seconds").isBetween(300L, 500L);
+        // the same gateway keeps its phase for every endpoint and period of a minute or more
+        assertThat(PollScheduler.phaseMillis("gw7", 60_000)).isEqualTo(PollScheduler.phaseMillis("gw7", 60_000))
+                .isNotEqualTo(PollScheduler.phaseMillis("gw8", 60_000));
+    }
+
     /** The first round (info, production-json, ivp-meters) asked and finished, as after a normal start. */
     private static void firstRoundDone(PollScheduler s) {
         for (String e : List.of("info", "production-json", "ivp-meters")) {
