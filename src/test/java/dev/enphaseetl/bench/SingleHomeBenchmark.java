@@ -119,6 +119,11 @@ public final class SingleHomeBenchmark {
                     if (rssMinute == 0 && now - t0 >= Duration.ofMinutes(1).toNanos()) {
                         rssMinute = rss;
                     }
+                    if (samples.size() % 12 == 0) {
+                        // one line a minute, so that a run cut short still tells
+                        System.out.printf("  %s: %d s after launch, RSS %d MB%n", dir.getFileName(),
+                                (now - t0) / 1_000_000_000L, rss / 1024);
+                    }
                     nextSample = now + Duration.ofSeconds(5).toNanos();
                 }
                 Thread.sleep(firstReading < 0 ? 20 : 1000);
