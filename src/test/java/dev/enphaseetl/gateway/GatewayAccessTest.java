@@ -113,7 +113,9 @@ class GatewayAccessTest {
             }
             assertThat(f.http().connections()).as("connections to one gateway").isEqualTo(1);
 
-            // three gateways behind one host:port, polled at once: each still has a connection of its own
+            // three gateways behind one host:port, polled at once while each takes its time to answer: each still
+            // has a connection of its own (no one waits for another gateway's connection)
+            sim.gateways().forEach(g -> g.setFaultEverywhere(dev.enphaseetl.simulator.Fault.latency(500)));
             var inFlight = gws.stream().map(g -> f.fetchAsync(new PollTask(g, Endpoint.API_V1_PRODUCTION))).toList();
             for (var answer : inFlight) {
                 assertThat(answer.get().status()).isEqualTo(200);
