@@ -200,8 +200,8 @@ public final class LiveBenchmark {
         long simRssMax = 0;
         for (int s = 0; s < seconds; s++) {
             Thread.sleep(1000);
-            rssMax = Math.max(rssMax, rssKb(ProcessHandle.current().pid()));
-            simRssMax = Math.max(simRssMax, rssKb(sim.pid()));
+            rssMax = Math.max(rssMax, BenchProcesses.rssKb(ProcessHandle.current().pid()));
+            simRssMax = Math.max(simRssMax, BenchProcesses.rssKb(sim.pid()));
         }
         timers.shutdownNow();
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -251,25 +251,6 @@ public final class LiveBenchmark {
 
     /** utime + stime of the simulator from /proc (clock ticks of 10 ms on Linux). */
     private static long simCpuNanos(Process p) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", ""));
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return 0;
+        return BenchProcesses.cpuTicks(p.pid()) * 10_000_000L;
     }
 }
