@@ -46,27 +46,45 @@ public final class LineProtocol {
             sb.append(sep);
             sep = ',';
             escape(sb, f.getKey(), true);
-            sb.append('=').append(formatFloat(f.getValue()));
+            sb.append('=');
+            appendFloat(sb, f.getValue());
         }
         sb.append(' ').append(r.time());
     }
 
     /** A float as InfluxDB parses it back to the same double: shortest round-trip form, never an integer literal. */
     public static String formatFloat(double v) {
+        StringBuilder sb = new StringBuilder(24);
+        appendFloat(sb, v);
+        return sb.toString();
+    }
+
+    private static void appendFloat(StringBuilder sb, double v) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException("line protocol cannot carry " + v);
         }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v) + ".0";
+            // -0.0 too: "0.0" is the same value to InfluxDB
+            sb.append((long) v).append(".0");
+            return;
         }
-        String s = Double.toString(v);
+        int from = sb.length();
+        sb.append(v);
         // Double.toString uses "1.0E-5"; line protocol accepts "1.0e-05"-style exponents, keep it lower case.
-        return s.replace('E', 'e');
+        for (int i = from; i < sb.length(); i++) {
+            if (sb.charAt(i) == 'E') {
+                sb.setCharAt(i, 'e');
+            }
+        }
     }
 
     private static void escape(StringBuilder sb, String s, boolean escapeEquals) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("line protocol names and tag values cannot be empty");
+        }
+        if (plain(s)) {
+            sb.append(s);
+            return;
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -93,6 +111,17 @@ public final class LineProtocol {
                 default -> sb.append(c);
             }
         }
+    }
+
+    /** Whether {@code s} has no character that needs escaping or checking (the usual case: names, serials). */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ',' || c == ' ' || c == '=' || c == '\\' || c == '\n' || c == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String quoteForError(String s) {

@@ -1,8 +1,8 @@
 package dev.enphaseetl.sink.influx;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
@@ -45,6 +45,7 @@ public class InfluxSink implements AutoCloseable {
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .writeTimeout(config.readTimeout())
+                .socketFactory(new NoDelaySockets())
                 .addInterceptor(status);
         if (config.hasToken()) {
             http.addInterceptor(new TokenAuthInterceptor(config.token()));
@@ -72,11 +73,16 @@ public class InfluxSink implements AutoCloseable {
      * untouched, so several sinks can follow each other in one route.
      */
     public void deliver(List<Reading> readings) {
-        List<String> lines = new ArrayList<>(readings.size());
-        for (Reading r : readings) {
-            lines.add(LineProtocol.render(r));
+        if (readings.isEmpty()) {
+            return;
         }
-        deliverLines(lines);
+        ensureDatabase();
+        for (int from = 0; from < readings.size(); from += config.batchSize()) {
+            List<Reading> chunk = readings.subList(from, Math.min(readings.size(), from + config.batchSize()));
+            // one body per request, rendered in one go: no string per line, no joining (the lines of a refused batch
+            // are rendered again, one by one, only to name them)
+            write(LineProtocol.render(chunk), () -> chunk.stream().map(LineProtocol::render).toList());
+        }
     }
 
     /**
@@ -90,18 +96,22 @@ public class InfluxSink implements AutoCloseable {
         ensureDatabase();
         for (int from = 0; from < lines.size(); from += config.batchSize()) {
             List<String> chunk = lines.subList(from, Math.min(lines.size(), from + config.batchSize()));
-            status.reset();
-            try {
-                influx.write(config.database(), emptyToNull(config.retentionPolicy()), InfluxDB.ConsistencyLevel.ONE,
-                        TimeUnit.SECONDS, chunk);
-            } catch (RuntimeException e) {
-                SinkException classified = InfluxErrors.classify(e, status.lastStatus(), chunk, redactor);
-                // the caller reports it (the pipeline once per problem, not once per failed batch)
-                LOG.debugf("InfluxDB write to %s failed: %s", config.database(), classified.getMessage());
-                throw classified;
-            }
+            write(String.join("\n", chunk), () -> chunk);
         }
         return lines.size();
+    }
+
+    private void write(String body, Supplier<List<String>> lines) {
+        status.reset();
+        try {
+            influx.write(config.database(), emptyToNull(config.retentionPolicy()), InfluxDB.ConsistencyLevel.ONE,
+                    TimeUnit.SECONDS, body);
+        } catch (RuntimeException e) {
+            SinkException classified = InfluxErrors.classify(e, status.lastStatus(), lines.get(), redactor);
+            // the caller reports it (the pipeline once per problem, not once per failed batch)
+            LOG.debugf("InfluxDB write to %s failed: %s", config.database(), classified.getMessage());
+            throw classified;
+        }
     }
 
     private void ensureDatabase() {

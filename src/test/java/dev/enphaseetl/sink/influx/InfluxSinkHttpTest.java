@@ -66,6 +66,14 @@ class InfluxSinkHttpTest {
     }
 
     @Test
+    void socketsSendAtOnceWithoutWaitingForAnAcknowledgement() throws IOException {
+        // Nagle's algorithm held the last segment of each 5,000-line request until the server's delayed ACK
+        try (java.net.Socket socket = new NoDelaySockets().createSocket()) {
+            assertThat(socket.getTcpNoDelay()).isTrue();
+        }
+    }
+
+    @Test
     void tokenGzipSecondPrecisionAndBatches() {
         try (InfluxSink sink = new InfluxSink(config().withToken("tok-123"))) {
             sink.deliver(TestReadings.batch(TestReadings.T0, 2)); // 10 readings -> 4 + 4 + 2
@@ -77,7 +85,8 @@ class InfluxSinkHttpTest {
             assertThat(s.query()).contains("db=enphase").contains("precision=s");
         });
         assertThat(seen.get(0).body().split("\n")).hasSize(4);
-        assertThat(seen.get(2).body()).endsWith(String.valueOf(TestReadings.T0 + 60));
+        // one body per request, each line ended by a line break, as `curl --data-binary @file.lp` sends a file
+        assertThat(seen.get(2).body()).endsWith(TestReadings.T0 + 60 + "\n");
     }
 
     @Test
