@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Fleet polling (issue #13): the packaged distribution, started by its own launcher with its default JVM settings and
@@ -16,9 +18,17 @@ import java.util.Map;
  * and of the simulator.
  *
  * <p>
- * Arguments: gateway counts (comma separated), latency in ms, warm-up seconds, window seconds. Needs
- * {@code ./mvnw package -DskipTests} first (it runs {@code target/enphase-etl-*.tar.gz}). The sinks are the line
- * protocol files only (CSV and SQL off): this measures polling; delivery has a benchmark of its own.
+ * The pipeline delivers to line protocol files, InfluxDB (127.0.0.1:8086, a database of its own per run) and
+ * PostgreSQL (127.0.0.1:5432, user postgres, a database of its own per run), as .ci/services.sh starts them; CSV files
+ * and the ledger are off. Per sink it prints the readings confirmed in the window and the spool depth (entries
+ * waiting) at the start and end of the window and at most: a flat backlog ends about where it started. Then, in the
+ * same run, {@link DrainBenchmark} drains a backlog of 100,000 readings into each sink next to {@code curl} and
+ * {@code psql \copy} of the same data ({@code fleet-bench-drain=N} readings, 0 skips it).
+ *
+ * <p>
+ * Arguments: gateway counts (comma separated), latency in ms, warm-up seconds, window seconds, and optionally the
+ * sinks: {@code all} (default) or {@code lineprotocol} (polling alone, as before). Needs {@code ./mvnw package
+ * -DskipTests} first (it runs {@code target/enphase-etl-*.tar.gz}); {@code curl} and {@code psql} on the PATH.
  */
 public final class FleetBenchmark {
 
@@ -29,11 +39,12 @@ public final class FleetBenchmark {
         long latency = args.length > 1 ? Long.parseLong(args[1]) : 500;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 150;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 300;
+        boolean allSinks = args.length <= 4 || !"lineprotocol".equals(args[4]);
         Path work = Files.createTempDirectory("fleet-bench");
         Path home = BenchProcesses.unpackDistribution(work);
         List<String> rows = new ArrayList<>();
         for (String c : counts.split(",")) {
-            rows.add(measure(home, work, Integer.parseInt(c.trim()), latency, warmup, window));
+            rows.add(measure(home, work, Integer.parseInt(c.trim()), latency, warmup, window, allSinks));
         }
         System.out.println();
         System.out.println("| gateways | polls achieved / due | p50 / p99 lateness | pipeline CPU, RSS max (end)"
@@ -41,13 +52,36 @@ public final class FleetBenchmark {
         System.out.println("|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.println("(latency " + latency + " ms, warm-up " + warmup + " s, window " + window + " s; java "
-                + System.getProperty("java.version") + "; load average at end " + Files.readString(
-                        Path.of("/proc/loadavg")).trim()
-                + ")");
+                + System.getProperty("java.version") + "; sinks " + (allSinks
+                        ? "lineprotocol, influxdb, jdbc (PostgreSQL)"
+                        : "lineprotocol")
+                + "; load average at end " + Files.readString(Path.of("/proc/loadavg")).trim() + ")");
+        int drain = Integer.getInteger("fleet-bench-drain", 100_000);
+        if (allSinks && drain > 0) {
+            System.out.println();
+            System.out.println("Drain of a backlog, same run:");
+            DrainBenchmark.main(new String[]{Integer.toString(drain)});
+        }
     }
 
-    private static String measure(Path home, Path work, int gateways, long latency, int warmup, int window)
-            throws Exception {
+    private static String measure(Path home, Path work, int gateways, long latency, int warmup, int window,
+            boolean allSinks) throws Exception {
+        String database = "fleet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        if (allSinks) {
+            DrainBenchmark.pgAdmin("CREATE DATABASE " + database);
+        }
+        try {
+            return measure(home, work, gateways, latency, warmup, window, allSinks ? database : null);
+        } finally {
+            if (allSinks) {
+                DrainBenchmark.influxQuery("DROP DATABASE " + database);
+                DrainBenchmark.pgAdmin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private static String measure(Path home, Path work, int gateways, long latency, int warmup, int window,
+            String database) throws Exception {
         Path dir = Files.createDirectories(work.resolve("n" + gateways));
         Path list = dir.resolve("gateways.csv");
         String launcher = home.resolve("bin/enphase-etl").toString();
@@ -57,6 +91,8 @@ public final class FleetBenchmark {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("simulator.log").toFile());
         // the simulator is load, not the subject: a heap that holds thousands of gateways' models
         simPb.environment().put("JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC");
+        // JAVA_OPTS_APPEND of the benchmark's environment is meant for the pipeline (a variant measured), not the load
+        simPb.environment().remove("JAVA_OPTS_APPEND");
         Process sim = simPb.start();
         Process pipeline = null;
         try {
@@ -70,7 +106,14 @@ public final class FleetBenchmark {
             env.put("ENPHASE_HTTP_PORT", Integer.toString(port));
             env.put("ENPHASE_GATEWAYS_FILE", list.toString());
             env.put("ENPHASE_SINK_CSV_ENABLED", "false");
-            env.put("ENPHASE_SINK_JDBC_ENABLED", "false");
+            if (database == null) {
+                env.put("ENPHASE_SINK_JDBC_ENABLED", "false");
+            } else {
+                env.put("ENPHASE_SINK_INFLUXDB_URL", DrainBenchmark.INFLUX);
+                env.put("ENPHASE_SINK_INFLUXDB_DATABASE", database);
+                env.put("ENPHASE_SINK_JDBC_URL", DrainBenchmark.PG + database);
+                env.put("ENPHASE_SINK_JDBC_USER", "postgres");
+            }
             env.put("ENPHASE_LEDGER_ENABLED", "false");
             long started = System.nanoTime();
             pipeline = pb.start();
@@ -88,12 +131,20 @@ public final class FleetBenchmark {
             Map<String, Double> m0 = BenchProcesses.metrics(metricsUrl);
             long cpu0 = BenchProcesses.cpuTicks(p.pid());
             long simCpu0 = BenchProcesses.cpuTicks(sim.pid());
+            List<String> sinks = database == null
+                    ? List.of("lineprotocol")
+                    : List.of("lineprotocol", "influxdb", "jdbc");
+            Map<String, Double> depthMax = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             long end = t0 + Duration.ofSeconds(window).toNanos();
             while (System.nanoTime() < end) {
                 Thread.sleep(5000);
                 rssMax = Math.max(rssMax, BenchProcesses.rssKb(p.pid()));
                 simRssMax = Math.max(simRssMax, BenchProcesses.rssKb(sim.pid()));
+                Map<String, Double> m = BenchProcesses.metrics(metricsUrl);
+                for (String sink : sinks) {
+                    depthMax.merge(sink, depth(m, sink), Math::max);
+                }
             }
             Map<String, Double> m1 = BenchProcesses.metrics(metricsUrl);
             double wall = (System.nanoTime() - t0) / 1e9;
@@ -123,6 +174,16 @@ public final class FleetBenchmark {
                     + " pipeline CPU %.0f %%, RSS max %d MB, end %d MB; simulator CPU %.0f %%, RSS max %d MB%n",
                     gateways, due, ok, failed, lost, p50, p99, 100 * cpu, rssMax / 1024, rssEnd / 1024, 100 * simCpu,
                     simRssMax / 1024);
+            for (String sink : sinks) {
+                System.out.printf("N=%d: sink %s: %,.0f readings confirmed in the window (%,.0f/s); spool depth %,.0f"
+                        + " entries at the start, %,.0f at the end, %,.0f at most%n", gateways, sink,
+                        BenchProcesses.sum(m1, "enphase_sink_points_total", "sink=\"" + sink + "\"")
+                                - BenchProcesses.sum(m0, "enphase_sink_points_total", "sink=\"" + sink + "\""),
+                        (BenchProcesses.sum(m1, "enphase_sink_points_total", "sink=\"" + sink + "\"")
+                                - BenchProcesses.sum(m0, "enphase_sink_points_total", "sink=\"" + sink + "\""))
+                                / wall,
+                        depth(m0, sink), depth(m1, sink), Math.max(depthMax.getOrDefault(sink, 0.0), depth(m1, sink)));
+            }
             return String.format("| %,d | %,.0f / %,.0f (%.1f %%) | %.2f s / %.2f s | %.0f %% of a core, %d MB (%d MB)"
                     + " | %.0f %% of a core, %d MB |", gateways, ok, due, due == 0 ? 0 : 100 * ok / due, p50, p99,
                     100 * cpu, rssMax / 1024, rssEnd / 1024, 100 * simCpu, simRssMax / 1024);
@@ -134,5 +195,9 @@ public final class FleetBenchmark {
             sim.destroy();
             sim.waitFor();
         }
+    }
+
+    private static double depth(Map<String, Double> metrics, String sink) {
+        return metrics == null ? 0 : BenchProcesses.sum(metrics, "enphase_spool_depth", "sink=\"" + sink + "\"");
     }
 }

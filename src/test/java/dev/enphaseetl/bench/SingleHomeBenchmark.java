@@ -9,8 +9,11 @@ import java.util.Map;
 
 /**
  * A single home with the shipped settings (issue #13): the packaged distribution started by its own launcher
- * ({@code bin/enphase-etl}, default JVM options, default configuration, so the built-in simulator as its gateway),
- * once per Java given. Per Java it prints the time from launch to the first log line and to the first reading on disk
+ * ({@code bin/enphase-etl}, default JVM options, default configuration but for its one gateway), once per Java given.
+ * The gateway is the simulator in a process of its own ({@code enphase-etl simulate}, started once), configured in the
+ * working folder's {@code config/application.yaml} with its token and certificate, as a home configures its gateway on
+ * the LAN; with {@code -Dsingle-home-bench.builtin=true} the home runs the built-in simulator instead (nothing
+ * configured), whose own memory (its TLS server, certificates, models) then counts as the home's. Per Java it prints the time from launch to the first log line and to the first reading on disk
  * (the first line of the line-protocol file), and RSS over the run (at 1 min, at the end, the most, and the growth
  * over the second half, in MB per hour). Baseline in the same run: {@code bin/enphase-etl --version} with the same
  * launcher and Java (the JVM and Quarkus starting, no pipeline).
@@ -34,9 +37,33 @@ public final class SingleHomeBenchmark {
         }
         Path work = Files.createTempDirectory("single-home-bench");
         Path home = BenchProcesses.unpackDistribution(work);
+        boolean builtin = Boolean.getBoolean("single-home-bench.builtin");
+        Process simulator = null;
         List<String> rows = new ArrayList<>();
-        for (String java : javas) {
-            rows.add(measure(home, work, Path.of(java), seconds));
+        try {
+            String gateway = null;
+            if (!builtin) {
+                Path list = work.resolve("gateway.csv");
+                ProcessBuilder sim = new ProcessBuilder(home.resolve("bin/enphase-etl").toString(), "simulate",
+                        "--gateways", "1", "--https-port", "0", "--http-port", "-1", "--write-gateways-file",
+                        list.toString()).directory(work.toFile()).redirectErrorStream(true)
+                        .redirectOutput(work.resolve("simulator.log").toFile());
+                sim.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+                sim.environment().remove("JAVA_OPTS_APPEND");
+                simulator = sim.start();
+                Process s = simulator;
+                BenchProcesses.waitFor(() -> Files.exists(list) && Files.readString(work.resolve("simulator.log"))
+                        .contains("Gateway list for"), Duration.ofMinutes(2), s, "the simulator");
+                gateway = gatewayYaml(Files.readAllLines(list));
+            }
+            for (String java : javas) {
+                rows.add(measure(home, work, Path.of(java), seconds, gateway));
+            }
+        } finally {
+            if (simulator != null) {
+                simulator.destroy();
+                simulator.waitFor();
+            }
         }
         System.out.println();
         System.out
@@ -44,11 +71,25 @@ public final class SingleHomeBenchmark {
                         + " | RSS at 1 min / end / max | RSS growth, second half |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
-        System.out.println("(" + seconds + " s per Java; load average at end "
+        System.out.println("(" + seconds + " s per Java; gateway: " + (builtin
+                ? "the built-in simulator"
+                : "a simulated gateway in a process of its own") + "; load average at end "
                 + Files.readString(Path.of("/proc/loadavg")).trim() + ")");
     }
 
-    private static String measure(Path home, Path work, Path javaHome, int seconds) throws Exception {
+    /** The configuration of a home's one gateway, from the simulator's gateway list (a header and one row). */
+    static String gatewayYaml(List<String> csv) {
+        String[] header = csv.get(0).split(",");
+        String[] row = csv.get(1).split(",");
+        StringBuilder yaml = new StringBuilder("enphase:\n  gateways:\n");
+        for (int i = 0; i < header.length; i++) {
+            yaml.append(i == 0 ? "    - " : "      ").append(header[i]).append(": \"").append(row[i]).append("\"\n");
+        }
+        return yaml.toString();
+    }
+
+    private static String measure(Path home, Path work, Path javaHome, int seconds, String gateway)
+            throws Exception {
         String name = javaHome.getFileName().toString();
         String launcher = home.resolve("bin/enphase-etl").toString();
         Path dir = Files.createDirectories(work.resolve("run-" + name));
@@ -66,8 +107,18 @@ public final class SingleHomeBenchmark {
 
         // twice: the first start writes the class data sharing archive on Java 19+ (as a first start after an update
         // does); the second is the everyday start, measured
-        Result first = start(launcher, dir.resolve("first"), javaHome, 30);
-        Result r = start(launcher, dir.resolve("second"), javaHome, seconds);
+        Result first = start(launcher, dir.resolve("first"), javaHome, 30, gateway);
+        // the everyday start finds the archive where the first start left it (<data dir>/cache)
+        Path cache = dir.resolve("first/data/cache");
+        if (Files.isDirectory(cache)) {
+            Path to = Files.createDirectories(dir.resolve("second/data/cache"));
+            try (var files = Files.list(cache)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
+        Result r = start(launcher, dir.resolve("second"), javaHome, seconds, gateway);
         System.out.printf("%s: --version %.2f s; first start: first log line %.2f s, first reading %.2f s; second: %.2f"
                 + " s, %.2f s; RSS 1 min %d MB, end %d MB, max %d MB, growth %.1f MB/h%n", name, versionSeconds,
                 first.firstLog, first.firstReading, r.firstLog, r.firstReading, r.rssMinute / 1024, r.rssEnd / 1024,
@@ -81,8 +132,12 @@ public final class SingleHomeBenchmark {
     private record Result(double firstLog, double firstReading, long rssMinute, long rssEnd, long rssMax,
             double growthMbPerHour) {}
 
-    private static Result start(String launcher, Path dir, Path javaHome, int seconds) throws Exception {
+    private static Result start(String launcher, Path dir, Path javaHome, int seconds, String gateway)
+            throws Exception {
         Files.createDirectories(dir);
+        if (gateway != null) {
+            Files.writeString(Files.createDirectories(dir.resolve("config")).resolve("application.yaml"), gateway);
+        }
         Path log = dir.resolve("pipeline.log");
         ProcessBuilder pb = new ProcessBuilder(launcher).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
