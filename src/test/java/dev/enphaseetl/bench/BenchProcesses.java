@@ -136,6 +136,29 @@ final class BenchProcesses {
         }
     }
 
+    /**
+     * CPU ticks of every process whose command name ({@code /proc/<pid>/comm}) is {@code name}, e.g. all of
+     * PostgreSQL's backends: the servers' share of the machine next to the pipeline's. Processes that end between two
+     * readings drop out of the sum, so a difference is a lower bound.
+     */
+    static long cpuTicksOf(String name) {
+        long ticks = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (Files.readString(p.resolve("comm")).trim().equals(name)) {
+                        ticks += cpuTicks(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks;
+    }
+
     static long rssKb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

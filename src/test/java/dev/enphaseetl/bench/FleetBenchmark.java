@@ -131,6 +131,8 @@ public final class FleetBenchmark {
             Map<String, Double> m0 = BenchProcesses.metrics(metricsUrl);
             long cpu0 = BenchProcesses.cpuTicks(p.pid());
             long simCpu0 = BenchProcesses.cpuTicks(sim.pid());
+            long influxCpu0 = BenchProcesses.cpuTicksOf("influxd");
+            long pgCpu0 = BenchProcesses.cpuTicksOf("postgres");
             List<String> sinks = database == null
                     ? List.of("lineprotocol")
                     : List.of("lineprotocol", "influxdb", "jdbc");
@@ -150,6 +152,11 @@ public final class FleetBenchmark {
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (BenchProcesses.cpuTicks(p.pid()) - cpu0) / 100.0 / wall;
             double simCpu = (BenchProcesses.cpuTicks(sim.pid()) - simCpu0) / 100.0 / wall;
+            double influxCpu = (BenchProcesses.cpuTicksOf("influxd") - influxCpu0) / 100.0 / wall;
+            double pgCpu = (BenchProcesses.cpuTicksOf("postgres") - pgCpu0) / 100.0 / wall;
+            System.out.printf("N=%d: servers on the same machine: influxd CPU %.0f %%, postgres CPU %.0f %% (at least);"
+                    + " load average %s%n", gateways, 100 * influxCpu, 100 * pgCpu,
+                    Files.readString(Path.of("/proc/loadavg")).trim());
             long rssEnd = BenchProcesses.rssKb(p.pid());
             double due = BenchProcesses.sum(m1, "enphase_polls_due_total")
                     - BenchProcesses.sum(m0, "enphase_polls_due_total");
