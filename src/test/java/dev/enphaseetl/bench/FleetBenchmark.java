@@ -182,14 +182,13 @@ public final class FleetBenchmark {
                     gateways, due, ok, failed, lost, p50, p99, 100 * cpu, rssMax / 1024, rssEnd / 1024, 100 * simCpu,
                     simRssMax / 1024);
             for (String sink : sinks) {
+                String label = "sink=\"" + sink + "\"";
+                double confirmed = BenchProcesses.sum(m1, "enphase_sink_points_total", label)
+                        - BenchProcesses.sum(m0, "enphase_sink_points_total", label);
                 System.out.printf("N=%d: sink %s: %,.0f readings confirmed in the window (%,.0f/s); spool depth %,.0f"
-                        + " entries at the start, %,.0f at the end, %,.0f at most%n", gateways, sink,
-                        BenchProcesses.sum(m1, "enphase_sink_points_total", "sink=\"" + sink + "\"")
-                                - BenchProcesses.sum(m0, "enphase_sink_points_total", "sink=\"" + sink + "\""),
-                        (BenchProcesses.sum(m1, "enphase_sink_points_total", "sink=\"" + sink + "\"")
-                                - BenchProcesses.sum(m0, "enphase_sink_points_total", "sink=\"" + sink + "\""))
-                                / wall,
-                        depth(m0, sink), depth(m1, sink), Math.max(depthMax.getOrDefault(sink, 0.0), depth(m1, sink)));
+                        + " entries at the start, %,.0f at the end, %,.0f at most%n", gateways, sink, confirmed,
+                        confirmed / wall, depth(m0, sink), depth(m1, sink),
+                        Math.max(depthMax.getOrDefault(sink, 0.0), depth(m1, sink)));
             }
             return String.format("| %,d | %,.0f / %,.0f (%.1f %%) | %.2f s / %.2f s | %.0f %% of a core, %d MB (%d MB)"
                     + " | %.0f %% of a core, %d MB |", gateways, ok, due, due == 0 ? 0 : 100 * ok / due, p50, p99,

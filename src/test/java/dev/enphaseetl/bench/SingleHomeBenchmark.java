@@ -13,8 +13,9 @@ import java.util.Map;
  * The gateway is the simulator in a process of its own ({@code enphase-etl simulate}, started once), configured in the
  * working folder's {@code config/application.yaml} with its token and certificate, as a home configures its gateway on
  * the LAN; with {@code -Dsingle-home-bench.builtin=true} the home runs the built-in simulator instead (nothing
- * configured), whose own memory (its TLS server, certificates, models) then counts as the home's. Per Java it prints the time from launch to the first log line and to the first reading on disk
- * (the first line of the line-protocol file), and RSS over the run (at 1 min, at the end, the most, and the growth
+ * configured), whose own memory (its TLS server, certificates, models) then counts as the home's. Per Java it prints
+ * the time from launch to the first log line and to the first reading on disk (the first line of the line-protocol
+ * file), and RSS over the run (at 1 min, at the end, the most, and the growth
  * over the second half, in MB per hour). Baseline in the same run: {@code bin/enphase-etl --version} with the same
  * launcher and Java (the JVM and Quarkus starting, no pipeline).
  *
