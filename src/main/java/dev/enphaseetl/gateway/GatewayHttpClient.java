@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -18,18 +17,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
@@ -38,7 +35,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
-import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
 import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -49,27 +48,27 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.nio.AsyncDataConsumer;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -161,8 +160,6 @@ final class GatewayHttpClient implements Closeable {
     private final ScheduledThreadPoolExecutor deadlines;
     private volatile CloseableHttpAsyncClient client;
     private volatile PoolingAsyncClientConnectionManager pool;
-    /** The gateways reached at each route (scheme, host and port): its bound of connections. */
-    private final Map<HttpRoute, Set<String>> gatewaysAt = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -205,7 +202,6 @@ final class GatewayHttpClient implements Closeable {
                 // lease (8 % of the pipeline's CPU at 5,000 gateways); the gateways bound the total anyway
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX).build();
         pool = manager;
-        gatewaysAt.clear();
         CloseableHttpAsyncClient c = HttpAsyncClients.custom()
                 .setConnectionManager(manager)
                 .setIOReactorConfig(IOReactorConfig.custom()
@@ -224,6 +220,7 @@ final class GatewayHttpClient implements Closeable {
                 .disableCookieManagement()
                 .evictIdleConnections(IDLE)
                 .setRetryStrategy(new StaleConnectionRetry())
+                .addExecInterceptorFirst(AnswerAfterRelease.NAME, new AnswerAfterRelease())
                 .build();
         c.start();
         return c;
@@ -241,24 +238,51 @@ final class GatewayHttpClient implements Closeable {
     }
 
     /**
-     * At most as many connections to a host:port as gateways are reached there: one request is in flight per gateway,
-     * but the next one can start while HttpClient still holds the previous one's connection (it returns it to the pool
-     * just after the answer was handed over: a poll that follows /auth/check_jwt at once), and without this bound that
-     * opened a second kept-alive connection to nearly every gateway (7,460 connections to 5,000 gateways, each with its
-     * buffers). Now such a request waits the moment it takes to free the connection. Gateways behind one host:port
-     * (port forwards, a proxy) still get a connection each.
+     * Tells a request that its exchange ended <em>after</em> HttpClient handed the connection back to the pool.
+     * HttpClient completes the answer's future first and releases the connection after that, so a gateway's next
+     * request, started from that future (the poll that follows {@code /auth/check_jwt} at once), found the connection
+     * still leased and opened a second one (7,460 kept-alive connections to 5,000 gateways, each with its buffers).
+     * {@link #execute} hands the answer on only when both happened, so the next request finds the kept-alive
+     * connection in the pool. There is no bound of connections per host:port: gateways behind one port forward or
+     * proxy never wait for each other's connections.
      */
-    private void limitConnections(SimpleHttpRequest request, String gateway) {
-        String scheme = request.getScheme();
-        URIAuthority authority = request.getAuthority();
-        if (scheme == null || authority == null) {
-            return;
-        }
-        HttpRoute route = new HttpRoute(RoutingSupport.normalize(new HttpHost(scheme, authority),
-                DefaultSchemePortResolver.INSTANCE), (InetAddress) null, URIScheme.HTTPS.same(scheme));
-        Set<String> gateways = gatewaysAt.computeIfAbsent(route, r -> ConcurrentHashMap.newKeySet());
-        if (gateways.add(gateway)) {
-            pool.setMaxPerRoute(route, gateways.size());
+    private static final class AnswerAfterRelease implements AsyncExecChainHandler {
+        static final String NAME = "enphase-answer-after-release";
+        /** The context attribute: a {@link Runnable} run once the exchange ended and its connection was released. */
+        static final String RELEASED = "enphase.released";
+
+        @Override
+        public void execute(HttpRequest request, AsyncEntityProducer entityProducer, AsyncExecChain.Scope scope,
+                AsyncExecChain chain, AsyncExecCallback callback) throws HttpException, IOException {
+            chain.proceed(request, entityProducer, scope, new AsyncExecCallback() {
+                @Override
+                public AsyncDataConsumer handleResponse(HttpResponse response, EntityDetails entityDetails)
+                        throws HttpException, IOException {
+                    return callback.handleResponse(response, entityDetails);
+                }
+
+                @Override
+                public void handleInformationResponse(HttpResponse response) throws HttpException, IOException {
+                    callback.handleInformationResponse(response);
+                }
+
+                @Override
+                public void completed() {
+                    try {
+                        callback.completed(); // releases the connection to the pool
+                    } finally {
+                        Object released = scope.clientContext.getAttribute(RELEASED);
+                        if (released instanceof Runnable r) {
+                            r.run();
+                        }
+                    }
+                }
+
+                @Override
+                public void failed(Exception cause) {
+                    callback.failed(cause);
+                }
+            });
         }
     }
 
@@ -275,17 +299,31 @@ final class GatewayHttpClient implements Closeable {
      * thread: do not block in its continuations.
      */
     CompletableFuture<Answer> execute(SimpleHttpRequest request, PollTask task) {
-        limitConnections(request, task.gateway().id());
         CompletableFuture<Raw> result = new CompletableFuture<>();
         AtomicBoolean overdue = new AtomicBoolean();
         CloseableHttpAsyncClient c = client;
         Future<Raw> exchange;
+        // the answer is handed on once the connection is back in the pool (see AnswerAfterRelease)
+        AtomicReference<Raw> read = new AtomicReference<>();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable handOn = () -> {
+            Raw raw = read.get();
+            if (raw != null && released.get()) {
+                result.complete(raw);
+            }
+        };
+        HttpClientContext context = digestContext(task.gateway());
+        context.setAttribute(AnswerAfterRelease.RELEASED, (Runnable) () -> {
+            released.set(true);
+            handOn.run();
+        });
         try {
             exchange = c.execute(SimpleRequestProducer.create(request), new BoundedConsumer(limits.maxAnswerBytes()),
-                    digestContext(task.gateway()), new FutureCallback<>() {
+                    context, new FutureCallback<>() {
                         @Override
                         public void completed(Raw raw) {
-                            result.complete(raw);
+                            read.set(raw);
+                            handOn.run();
                         }
 
                         @Override
@@ -302,6 +340,12 @@ final class GatewayHttpClient implements Closeable {
             return CompletableFuture.failedFuture(unexpected(task, c, e));
         }
         ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            Raw raw = read.get();
+            if (raw != null) {
+                // read in full, but HttpClient never reported the exchange's end: the answer stands
+                result.complete(raw);
+                return;
+            }
             overdue.set(true);
             exchange.cancel(true);
         }, limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
