@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -33,7 +38,8 @@ import dev.enphaseetl.model.Reading;
 /**
  * The durable hand-off between transform and sinks: each poll's readings are written once, complete and fsynced,
  * into {@code .staged/}, then hard-linked into the spool directory of every enabled sink, before the poll counts as
- * done. The directory fsyncs are group-committed: offers finishing at the same time share them ({@link GroupCommit}). An entry a crash left in {@code .staged/} is completed for every sink before the next offer, so that no
+ * done. Polls finishing while an entry is written share the next entry ({@link #offerAsync}); the directory fsyncs are
+ * group-committed: offers finishing at the same time share them ({@link GroupCommit}). An entry a crash left in {@code .staged/} is completed for every sink before the next offer, so that no
  * sink misses a poll that another got. Each sink route consumes its own
  * directory and deletes an entry only after the sink confirmed it.
  *
@@ -79,6 +85,8 @@ public class Spool {
     private volatile boolean stagedChecked;
     /** Directory fsyncs shared by concurrent offers. */
     private final GroupCommit commits;
+    /** The polls' offers, written together by one thread ({@link #offerAsync}). */
+    private final OfferBatcher batcher = new OfferBatcher(this::offer, writerThread());
     /** Entries offers are writing right now (never completed by {@link #completeStaged()}). */
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
@@ -124,6 +132,28 @@ public class Spool {
         this.warnPercent = warnPercent;
         this.recountInterval = recountInterval;
         this.clock = clock;
+    }
+
+    /**
+     * {@link #offer}, on the spool's writer thread: the polls of routes/20 hand their readings over and hold no thread
+     * while the disk syncs; offers arriving while an entry is written go into the next entry together
+     * ({@link OfferBatcher}). The future completes, on the writer thread, once the readings are durable for every sink,
+     * or fails as {@link #offer} would throw (then nothing of them counts as spooled).
+     */
+    public CompletableFuture<Integer> offerAsync(List<Reading> readings) {
+        return batcher.offer(readings);
+    }
+
+    /** One daemon thread that ends when idle for a while (a single home spools once in a few seconds). */
+    private static Executor writerThread() {
+        ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "spool-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        writer.allowCoreThreadTimeOut(true);
+        return writer;
     }
 
     /**

@@ -111,6 +111,73 @@ class SpoolGroupCommitTest {
         assertThat(calls.get()).isGreaterThanOrEqualTo(3);
     }
 
+    @Test
+    void pollsFinishingWhileAnEntryIsWrittenShareTheNextEntryAndEachIsAcknowledgedOnceDurable() throws Exception {
+        List<String> sinks = List.of("lineprotocol", "jdbc");
+        Path root = tmp.resolve("spool");
+        CountDownLatch firstSyncMayEnd = new CountDownLatch(1);
+        CountDownLatch firstSyncStarted = new CountDownLatch(1);
+        Map<Path, Set<String>> syncedWith = new ConcurrentHashMap<>();
+        Spool spool = new Spool(root, SinkSwitches.of(sinks), Long.MAX_VALUE, 80, Duration.ofSeconds(10),
+                Clock.systemUTC(), dir -> {
+                    syncedWith.computeIfAbsent(dir, d -> ConcurrentHashMap.newKeySet()).addAll(names(dir));
+                    firstSyncStarted.countDown();
+                    try {
+                        firstSyncMayEnd.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        spool.recount();
+        // the first poll's entry is being written (its sync hangs on a slow disk); 20 more polls finish meanwhile.
+        // The caller's thread is never held: every offer returns at once
+        List<java.util.concurrent.CompletableFuture<Integer>> acks = new ArrayList<>();
+        acks.add(spool.offerAsync(List.of(reading(0))));
+        assertThat(firstSyncStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i <= 20; i++) {
+            acks.add(spool.offerAsync(List.of(reading(i), reading(1000 + i))));
+        }
+        Thread.sleep(300);
+        assertThat(acks).as("acknowledged before their entry is durable").noneMatch(Future::isDone);
+        firstSyncMayEnd.countDown();
+        for (var ack : acks) {
+            assertThat(ack.get(20, TimeUnit.SECONDS)).isEqualTo(sinks.size());
+        }
+        // two entries: the first poll alone, then the 20 that waited, together; every reading exactly once
+        Set<String> entries = names(root.resolve("jdbc"));
+        assertThat(entries).hasSize(2);
+        for (String sink : sinks) {
+            assertThat(names(root.resolve(sink))).isEqualTo(entries);
+            assertThat(syncedWith.get(root.resolve(sink))).containsAll(entries);
+            List<Double> values = new ArrayList<>();
+            for (String e : entries) {
+                for (Reading r : SpoolCodec.decode(Files.readAllBytes(root.resolve(sink).resolve(e)))) {
+                    values.add(r.field("power_w"));
+                }
+            }
+            assertThat(values).as("readings in %s", sink).hasSize(41).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aFullSpoolRefusesEveryPollOfTheEntryAndWritesNothing() throws Exception {
+        Path root = tmp.resolve("spool");
+        Spool spool = new Spool(root, SinkSwitches.of(List.of("csv")), 64, 80, Duration.ofSeconds(10),
+                Clock.systemUTC());
+        spool.recount();
+        List<java.util.concurrent.CompletableFuture<Integer>> acks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            acks.add(spool.offerAsync(List.of(reading(i))));
+        }
+        for (var ack : acks) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ack.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SpoolFullException.class);
+        }
+        assertThat(names(root.resolve("csv"))).isEmpty();
+        // nothing to write: done at once, no entry
+        assertThat(spool.offerAsync(List.of()).get()).isZero();
+    }
+
     private static Reading reading(int n) {
         return Reading.of("system", 1_700_000_000L + n).tag("gateway", "g").field("power_w", (double) n).build();
     }
