@@ -53,6 +53,23 @@ class GatewayAccessTest {
         return m;
     }
 
+    /** The simulator's gateways, all behind its one HTTPS host:port. */
+    private static List<GatewayTarget> gateways(GatewaySimulator sim) {
+        List<GatewayTarget> gws = new java.util.ArrayList<>();
+        for (int i = 0; i < sim.gateways().size(); i++) {
+            gws.add(new GatewayTarget("gw" + i, URI.create(sim.baseUrl(i, true)), null, Map.of()));
+        }
+        return gws;
+    }
+
+    private static TokenManager tokensOf(List<GatewayTarget> gws) throws Exception {
+        TokenManager tokens = new TokenManager(Clock.systemUTC(), RenewalPolicy.defaults());
+        for (GatewayTarget g : gws) {
+            tokens.register(g.id(), new StaticTokenSource(SimulatorConfig.DEV_TOKEN, "test"));
+        }
+        return tokens;
+    }
+
     @Test
     void rightTokenGetsDataAndAWrongTokenOneClearErrorNamingTheGateway() throws Exception {
         try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().httpPort(-1).httpsPort(0).build())) {
@@ -100,13 +117,8 @@ class GatewayAccessTest {
             try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().gatewayCount(3).httpPort(-1)
                     .httpsPort(0).build())) {
                 sim.start();
-                List<GatewayTarget> gws = new java.util.ArrayList<>();
-                TokenManager tokens = new TokenManager(Clock.systemUTC(), RenewalPolicy.defaults());
-                for (int i = 0; i < 3; i++) {
-                    gws.add(new GatewayTarget("gw" + i, URI.create(sim.baseUrl(i, true)), null, Map.of()));
-                    tokens.register("gw" + i, new StaticTokenSource(SimulatorConfig.DEV_TOKEN, "test"));
-                }
-                GatewayFetcher f = fetcher(tokens, Map.of());
+                List<GatewayTarget> gws = gateways(sim);
+                GatewayFetcher f = fetcher(tokensOf(gws), Map.of());
                 // one gateway, its polls one after the other as the pipeline makes them: /auth/check_jwt opens the
                 // session and the first poll follows at once (before, that opened a second connection)
                 for (Endpoint e : List.of(Endpoint.INFO, Endpoint.PRODUCTION_JSON, Endpoint.IVP_METERS,
@@ -137,13 +149,8 @@ class GatewayAccessTest {
         try (GatewaySimulator sim = new GatewaySimulator(SimulatorConfig.builder().gatewayCount(3).httpPort(-1)
                 .httpsPort(0).build())) {
             sim.start();
-            List<GatewayTarget> gws = new java.util.ArrayList<>();
-            TokenManager tokens = new TokenManager(Clock.systemUTC(), RenewalPolicy.defaults());
-            for (int i = 0; i < 3; i++) {
-                gws.add(new GatewayTarget("gw" + i, URI.create(sim.baseUrl(i, true)), null, Map.of()));
-                tokens.register("gw" + i, new StaticTokenSource(SimulatorConfig.DEV_TOKEN, "test"));
-            }
-            GatewayFetcher f = fetcher(tokens, Map.of());
+            List<GatewayTarget> gws = gateways(sim);
+            GatewayFetcher f = fetcher(tokensOf(gws), Map.of());
             assertThat(f.fetch(new PollTask(gws.get(0), Endpoint.INFO)).status()).isEqualTo(200);
             // the first gateway stops answering with its kept-alive connection leased; the others join the same
             // host:port meanwhile and are answered long before the hanging request's 5 s timeout
