@@ -271,18 +271,27 @@ final class GatewayHttpClient implements Closeable {
                     try {
                         callback.completed(); // releases the connection to the pool
                     } finally {
-                        Object released = scope.clientContext.getAttribute(RELEASED);
-                        if (released instanceof Runnable r) {
-                            r.run();
-                        }
+                        released(scope);
                     }
                 }
 
                 @Override
                 public void failed(Exception cause) {
-                    callback.failed(cause);
+                    try {
+                        callback.failed(cause); // discards the connection
+                    } finally {
+                        // an answer read in full before the connection broke (a POST's body still being sent) stands
+                        released(scope);
+                    }
                 }
             });
+        }
+
+        private static void released(AsyncExecChain.Scope scope) {
+            Object released = scope.clientContext.getAttribute(RELEASED);
+            if (released instanceof Runnable r) {
+                r.run();
+            }
         }
     }
 
@@ -443,8 +452,12 @@ final class GatewayHttpClient implements Closeable {
 
         @Override
         protected void start(HttpResponse response, ContentType contentType) throws IOException {
+            // a retried request (a kept-alive connection closed under it) reads its answer afresh
             this.status = response.getCode();
             this.contentType = contentType;
+            cookies.clear();
+            total = 0;
+            encoding = null;
             for (Header h : response.getHeaders("Set-Cookie")) {
                 cookies.add(h.getValue());
             }

@@ -13,7 +13,8 @@ import dev.enphaseetl.model.Reading;
 /**
  * Writes the offers of polls that finish while an entry is being written as one spool entry, on one writer thread, so
  * that no poll holds a thread while the disk syncs. Each offer's future completes once the entry holding its readings
- * is durable for every sink (or fails with the write's exception: then none of them counts as spooled). Under load the
+ * is durable for every sink. When such a shared entry cannot be written, each offer is tried alone, so that one that
+ * cannot be written (spool full for its size, a reading that cannot be encoded) fails only its own future. Under load the
  * entries grow by themselves (every offer that arrived during a write goes into the next one), so a fleet's polls share
  * a file, its fsync and the directory syncs instead of each paying for its own; alone, an offer is written at once.
  *
@@ -63,15 +64,35 @@ final class OfferBatcher {
         if (start) {
             try {
                 executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                drain(); // shutting down: written on the caller's thread
+            } catch (RejectedExecutionException | OutOfMemoryError e) {
+                drain(); // shutting down, or no thread to be had: written on the caller's thread
             }
         }
         return done;
     }
 
-    /** Writes entries until no offer waits. */
+    /**
+     * Writes entries until no offer waits. Should anything escape (no memory), the offers waiting are failed and the
+     * next offer starts a writer again: polls are never left waiting for a writer that is gone.
+     */
     private void drain() {
+        try {
+            writeAll();
+        } catch (Throwable t) {
+            List<Pending> left;
+            synchronized (lock) {
+                left = new ArrayList<>(queue);
+                queue.clear();
+                running = false;
+            }
+            for (Pending p : left) {
+                p.done().completeExceptionally(t);
+            }
+            throw t;
+        }
+    }
+
+    private void writeAll() {
         while (true) {
             List<Pending> batch = new ArrayList<>();
             int size = 0;
@@ -87,26 +108,47 @@ final class OfferBatcher {
                     return;
                 }
             }
-            List<Reading> all = batch.get(0).readings();
-            if (batch.size() > 1) {
-                all = new ArrayList<>(size);
-                for (Pending p : batch) {
-                    all.addAll(p.readings());
-                }
-            }
-            int written;
             try {
-                written = writer.write(all);
-            } catch (Throwable e) {
-                // none of them is spooled: each poll reports it as its own spool failure (full, unwritable)
+                write(batch, size);
+            } catch (Throwable t) {
                 for (Pending p : batch) {
-                    p.done().completeExceptionally(e);
+                    p.done().completeExceptionally(t); // no effect on those already completed
                 }
-                continue;
+                throw t;
             }
+        }
+    }
+
+    private void write(List<Pending> batch, int size) {
+        if (batch.size() == 1) {
+            writeAlone(batch.get(0));
+            return;
+        }
+        List<Reading> all = new ArrayList<>(size);
+        for (Pending p : batch) {
+            all.addAll(p.readings());
+        }
+        int written;
+        try {
+            written = writer.write(all);
+        } catch (IOException | RuntimeException e) {
+            // each poll on its own: one that cannot be written (a reading that cannot be encoded, too large for the
+            // room left) costs only itself; with the disk gone each fails as it would have alone
             for (Pending p : batch) {
-                p.done().complete(written);
+                writeAlone(p);
             }
+            return;
+        }
+        for (Pending p : batch) {
+            p.done().complete(written);
+        }
+    }
+
+    private void writeAlone(Pending p) {
+        try {
+            p.done().complete(writer.write(p.readings()));
+        } catch (IOException | RuntimeException e) {
+            p.done().completeExceptionally(e);
         }
     }
 }

@@ -92,6 +92,10 @@ class NightlyOutageTest {
             // within seconds: the next production poll, and the inverters by the catch-up, not in an hour
             await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
                     .until(() -> lines("inverter") > invertersBefore && lines("system") > systemAtRecovery);
+            // the recovery is said once every endpoint that failed has answered again (retries started at once)
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> logs.messagesAt(Level.INFO).stream()
+                            .anyMatch(t -> t.contains(gw.serial()) && t.contains("answers again after")));
             warnings = logs.texts().stream()
                     .filter(t -> t.startsWith("dev.enphaseetl.poll ") && (t.contains(" WARN") || t.contains(" ERROR")
                             || t.contains(" SEVERE")))

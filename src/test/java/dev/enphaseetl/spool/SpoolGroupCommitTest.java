@@ -178,6 +178,44 @@ class SpoolGroupCommitTest {
         assertThat(spool.offerAsync(List.of()).get()).isZero();
     }
 
+    @Test
+    void anEntryOfManyPollsThatDoesNotFitCostsOnlyThePollsThatDoNot() throws Exception {
+        Path root = tmp.resolve("spool");
+        List<Reading> first = List.of(reading(0));
+        List<Reading> a = List.of(reading(1), reading(2), reading(3));
+        List<Reading> b = List.of(reading(4), reading(5), reading(6));
+        // room for the first poll and for a, not for b too
+        long room = SpoolCodec.encode(first).length + SpoolCodec.encode(a).length + 10;
+        CountDownLatch firstSyncMayEnd = new CountDownLatch(1);
+        CountDownLatch firstSyncStarted = new CountDownLatch(1);
+        Spool spool = new Spool(root, SinkSwitches.of(List.of("csv")), room, 80, Duration.ofSeconds(10),
+                Clock.systemUTC(), dir -> {
+                    firstSyncStarted.countDown();
+                    try {
+                        firstSyncMayEnd.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        spool.recount();
+        var ackFirst = spool.offerAsync(first);
+        assertThat(firstSyncStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        var ackA = spool.offerAsync(a);
+        var ackB = spool.offerAsync(b); // a and b wait together for the next entry, which would not fit
+        firstSyncMayEnd.countDown();
+        assertThat(ackFirst.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(ackA.get(10, TimeUnit.SECONDS)).as("the poll that fits alone").isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ackB.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(SpoolFullException.class);
+        List<Double> values = new ArrayList<>();
+        for (String e : names(root.resolve("csv"))) {
+            for (Reading r : SpoolCodec.decode(Files.readAllBytes(root.resolve("csv").resolve(e)))) {
+                values.add(r.field("power_w"));
+            }
+        }
+        assertThat(values).containsExactlyInAnyOrder(0.0, 1.0, 2.0, 3.0);
+    }
+
     private static Reading reading(int n) {
         return Reading.of("system", 1_700_000_000L + n).tag("gateway", "g").field("power_w", (double) n).build();
     }
