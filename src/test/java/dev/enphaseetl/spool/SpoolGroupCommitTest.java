@@ -119,15 +119,7 @@ class SpoolGroupCommitTest {
         CountDownLatch firstSyncStarted = new CountDownLatch(1);
         Map<Path, Set<String>> syncedWith = new ConcurrentHashMap<>();
         Spool spool = new Spool(root, SinkSwitches.of(sinks), Long.MAX_VALUE, 80, Duration.ofSeconds(10),
-                Clock.systemUTC(), dir -> {
-                    syncedWith.computeIfAbsent(dir, d -> ConcurrentHashMap.newKeySet()).addAll(names(dir));
-                    firstSyncStarted.countDown();
-                    try {
-                        firstSyncMayEnd.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                Clock.systemUTC(), heldSync(firstSyncStarted, firstSyncMayEnd, syncedWith));
         spool.recount();
         // the first poll's entry is being written (its sync hangs on a slow disk); 20 more polls finish meanwhile.
         // The caller's thread is never held: every offer returns at once
@@ -189,14 +181,7 @@ class SpoolGroupCommitTest {
         CountDownLatch firstSyncMayEnd = new CountDownLatch(1);
         CountDownLatch firstSyncStarted = new CountDownLatch(1);
         Spool spool = new Spool(root, SinkSwitches.of(List.of("csv")), room, 80, Duration.ofSeconds(10),
-                Clock.systemUTC(), dir -> {
-                    firstSyncStarted.countDown();
-                    try {
-                        firstSyncMayEnd.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                Clock.systemUTC(), heldSync(firstSyncStarted, firstSyncMayEnd, new ConcurrentHashMap<>()));
         spool.recount();
         var ackFirst = spool.offerAsync(first);
         assertThat(firstSyncStarted.await(10, TimeUnit.SECONDS)).isTrue();
@@ -214,6 +199,20 @@ class SpoolGroupCommitTest {
             }
         }
         assertThat(values).containsExactlyInAnyOrder(0.0, 1.0, 2.0, 3.0);
+    }
+
+    /** A slow disk: every directory sync waits until {@code mayEnd}; notes what each directory held when synced. */
+    private static java.util.function.Consumer<Path> heldSync(CountDownLatch started, CountDownLatch mayEnd,
+            Map<Path, Set<String>> syncedWith) {
+        return dir -> {
+            syncedWith.computeIfAbsent(dir, d -> ConcurrentHashMap.newKeySet()).addAll(names(dir));
+            started.countDown();
+            try {
+                mayEnd.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     private static Reading reading(int n) {
