@@ -39,9 +39,9 @@ import dev.enphaseetl.model.Reading;
  * The durable hand-off between transform and sinks: each poll's readings are written once, complete and fsynced,
  * into {@code .staged/}, then hard-linked into the spool directory of every enabled sink, before the poll counts as
  * done. Polls finishing while an entry is written share the next entry ({@link #offerAsync}); the directory fsyncs are
- * group-committed: offers finishing at the same time share them ({@link GroupCommit}). An entry a crash left in {@code .staged/} is completed for every sink before the next offer, so that no
- * sink misses a poll that another got. Each sink route consumes its own
- * directory and deletes an entry only after the sink confirmed it.
+ * group-committed: offers finishing at the same time share them ({@link GroupCommit}). An entry a crash left in
+ * {@code .staged/} is completed for every sink before the next offer, so that no sink misses a poll that another got.
+ * Each sink route consumes its own directory and deletes an entry only after the sink confirmed it.
  *
  * <p>
  * The spool is bounded ({@code enphase.spool.max-bytes}): an offer that would pass the limit is refused with a

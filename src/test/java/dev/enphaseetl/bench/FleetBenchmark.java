@@ -14,8 +14,8 @@ import java.util.UUID;
  * default poll settings, polls N simulated gateways, each at a loopback address of its own (127.1.x.y) and each
  * answering after a set latency; the simulator runs in a process of its own ({@code enphase-etl simulate}). After a
  * warm-up (the first round of every endpoint at start), it reads the pipeline's own counters over a window and prints
- * per N: polls achieved / polls due, p50/p99 lateness of a poll's start after its tick, RSS and CPU of the pipeline
- * and of the simulator.
+ * per N: polls due and of them lost, polls answered in the window, p50/p99 lateness of a poll's start after its tick,
+ * RSS and CPU of the pipeline and of the simulator.
  *
  * <p>
  * The pipeline delivers to line protocol files, InfluxDB (127.0.0.1:8086, a database of its own per run) and
